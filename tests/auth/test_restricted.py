@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from tests.helpers import browser_client, sign_in
+from tracker.audit.models import AuditEvent
+
+
+def _setup(factory):  # noqa: ANN001, ANN202
+    service = factory.service()
+    team_a = factory.team(service=service)
+    team_b = factory.team(service=factory.service())
+    worker = factory.user(team=team_a)
+    child = factory.child(worker=worker, team=team_a, restricted=True)
+    return service, team_a, team_b, worker, child
+
+
+def test_worker_of_another_team_gets_403_and_it_is_audited(client, factory, session) -> None:  # noqa: ANN001
+    _, _, team_b, _, child = _setup(factory)
+    outsider = factory.user(team=team_b)
+    sign_in(client, outsider)
+    resp = client.get(f"/children/{child.id}")
+    assert resp.status_code == 403
+    assert "You cannot open this page" in resp.get_data(as_text=True)
+    events = session.query(AuditEvent).filter_by(action="access_denied", child_id=child.id).all()
+    assert len(events) == 1 and events[0].actor_id == outsider.id
+
+
+def test_allocated_worker_managers_and_admin_can_open_a_restricted_child(client, factory) -> None:  # noqa: ANN001
+    service, team_a, _, worker, child = _setup(factory)
+    allowed = [worker, factory.user(role="team_manager", team=team_a),
+               factory.user(role="group_manager", service=service), factory.user(role="admin")]
+    for user in allowed:
+        c = browser_client(client.application)
+        sign_in(c, user)
+        assert c.get(f"/children/{child.id}").status_code == 200, user.role
+
+
+def test_team_manager_of_another_team_cannot(client, factory) -> None:  # noqa: ANN001
+    _, _, team_b, _, child = _setup(factory)
+    sign_in(client, factory.user(role="team_manager", team=team_b))
+    assert client.get(f"/children/{child.id}").status_code == 403

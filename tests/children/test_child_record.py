@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.helpers import sign_in, submit, text_of
+from tracker import clock
+from tracker.audit.models import AuditEvent
+from tracker.children.models import Child
+
+
+def _form(child: Child, **changes) -> dict:  # noqa: ANN003
+    data = {"local_id": child.local_id, "first_name": child.first_name, "last_name": child.last_name,
+            "date_of_birth": child.date_of_birth, "sex": child.sex, "ethnicity": child.ethnicity,
+            "upn": "", "allocated_worker_id": str(child.allocated_worker_id or ""),
+            "team_id": str(child.team_id or "")}
+    data.update(changes)
+    return data
+
+
+def test_changing_a_child_writes_an_audit_event_with_before_and_after(client, factory, session) -> None:  # noqa: ANN001
+    sw = factory.user()
+    child = factory.child(worker=sw, first_name="Ruby")
+    sign_in(client, sw)
+    resp = submit(client, f"/children/{child.id}/edit", _form(child, first_name="Rubina"))
+    assert resp.status_code == 302
+    session.expire_all()
+    assert session.get(Child, child.id).first_name == "Rubina"
+    event = session.query(AuditEvent).filter_by(entity_type="children", entity_id=child.id,
+                                                 action="update").one()
+    assert event.before == {"first_name": "Ruby"}
+    assert event.after == {"first_name": "Rubina"}
+    assert event.actor_id == sw.id
+    assert event.child_id == child.id
+    history = text_of(client.get(f"/children/{child.id}/history"))
+    assert "Rubina" in history and "Ruby" in history
+
+
+def test_date_of_birth_in_the_future_is_refused_next_to_the_field(client, factory, session) -> None:  # noqa: ANN001
+    sw = factory.user()
+    child = factory.child(worker=sw)
+    sign_in(client, sw)
+    future = clock.today() + dt.timedelta(days=3)
+    resp = submit(client, f"/children/{child.id}/edit", _form(child, date_of_birth=future, first_name="Changed"))
+    body = text_of(resp)
+    assert resp.status_code == 200
+    assert "<title>Error:" in body
+    assert 'href="#date_of_birth"' in body  # error summary links to the field
+    assert "Date of birth must be today or in the past" in body
+    assert 'id="date_of_birth-error"' in body
+    session.expire_all()
+    fresh = session.get(Child, child.id)
+    assert fresh.first_name != "Changed"  # nothing half-saved
+    assert fresh.date_of_birth == child.date_of_birth
+
+
+def test_unknown_903_code_is_refused(client, factory, session) -> None:  # noqa: ANN001
+    sw = factory.user()
+    child = factory.child(worker=sw)
+    sign_in(client, sw)
+    resp = submit(client, f"/children/{child.id}/edit", _form(child, ethnicity="ZZZZ"))
+    assert "is not a 903 ethnicity code" in text_of(resp)
+
+
+def test_a_stale_save_is_refused_and_shows_current_values(client, factory, session) -> None:  # noqa: ANN001
+    sw = factory.user()
+    child = factory.child(worker=sw, first_name="Ruby")
+    sign_in(client, sw)
+    url = f"/children/{child.id}/edit"
+    from tests.helpers import csrf_token
+
+    token = csrf_token(client, url)  # the form is opened at version 1
+    # Someone else saves in the meantime.
+    child.first_name = "Roberta"
+    session.flush()
+    data = _form(child, first_name="Rubina")
+    data["date_of_birth"] = [str(child.date_of_birth.day), str(child.date_of_birth.month), str(child.date_of_birth.year)]
+    resp = client.post(url, data={**data, "csrf_token": token, "version": "1"})
+    body = text_of(resp)
+    assert resp.status_code == 200
+    assert "changed by someone else since you opened it" in body
+    session.expire_all()
+    assert session.get(Child, child.id).first_name == "Roberta"
+
+
+def test_entering_and_leaving_care_with_validation(client, factory, session) -> None:  # noqa: ANN001
+    sw = factory.user()
+    child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1))
+    sign_in(client, sw)
+    before_birth = submit(client, f"/children/{child.id}/enter-care",
+                          {"start_on": dt.date(2011, 1, 1), "legal_status": "C1", "category_of_need": "N1"})
+    assert "on or after the child's date of birth" in text_of(before_birth)
+    bad_code = submit(client, f"/children/{child.id}/enter-care",
+                      {"start_on": dt.date(2024, 1, 8), "legal_status": "Q9", "category_of_need": "N1"})
+    assert "'Q9' is not a legal status code" in text_of(bad_code)
+    ok = submit(client, f"/children/{child.id}/enter-care",
+                {"start_on": dt.date(2024, 1, 8), "legal_status": "C1", "category_of_need": "N1"})
+    assert ok.status_code == 302
+    session.expire_all()
+    period = session.get(Child, child.id).care_periods[0]
+    early = submit(client, f"/children/{child.id}/care-periods/{period.id}/end",
+                   {"end_on": dt.date(2023, 12, 1), "reason_ceased": "E4A", "version": "1"})
+    assert "on or after the date it started" in text_of(early)
+    done = submit(client, f"/children/{child.id}/care-periods/{period.id}/end",
+                  {"end_on": dt.date(2024, 6, 3), "reason_ceased": "E4A", "version": "1"})
+    assert done.status_code == 302
+    overlap = submit(client, f"/children/{child.id}/enter-care",
+                     {"start_on": dt.date(2024, 3, 1), "legal_status": "V2", "category_of_need": "N1"})
+    assert "overlaps the period of care" in text_of(overlap)

@@ -1,0 +1,111 @@
+"""tracker: statutory case tracking for looked-after children and care leavers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from tracker.config import PROJECT_ROOT, DefaultConfig, env_overrides
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    instance_path = os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    _configure(app, test_config)
+
+    from tracker.extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _configure_jinja(app)
+
+    from tracker.cli import register_app_commands
+
+    register_app_commands(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    defaults = {k: getattr(DefaultConfig, k) for k in dir(DefaultConfig) if k.isupper()}
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(env_overrides(os.environ, defaults))
+    if test_config:
+        app.config.update(test_config)
+
+    env_name = app.config["ENV_NAME"]
+    if env_name not in {"production", "demo", "testing"}:
+        raise RuntimeError(f"TRACKER_ENV_NAME must be production, demo or testing, not {env_name!r}")
+    app.config["TESTING"] = app.config.get("TESTING") or env_name == "testing"
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+
+    if not app.config.get("SECRET_KEY"):
+        if env_name == "production":
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set TRACKER_SECRET_KEY or SECRET_KEY in "
+                "instance/config.py (for a local demo, use `make run`)."
+            )
+        app.config["SECRET_KEY"] = _demo_secret(app)
+    app.config.setdefault("ASSETS_DIR", str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"))
+
+
+def _demo_secret(app: Flask) -> str:
+    """Demo/testing: a random key kept in instance/ so every process shares it."""
+    if app.config["ENV_NAME"] == "testing":
+        return secrets.token_hex(32)
+    path = Path(app.instance_path) / "demo-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_models() -> None:
+    # Import every model module so metadata is complete (migrations, audit checks).
+    import tracker.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.auth.views import bp as auth_bp
+    from tracker.children.views import bp as children_bp
+    from tracker.placements.views import bp as placements_bp
+    from tracker.web import bp as web_bp
+    from tracker.web import init_app as init_web
+
+    init_web(app)
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(children_bp)
+    app.register_blueprint(placements_bp)
+
+
+def _configure_jinja(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(PROJECT_ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)

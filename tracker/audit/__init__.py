@@ -1,0 +1,139 @@
+"""Audit trail: every insert/update/delete of an :class:`Audited` model is recorded.
+
+Recording happens in a SQLAlchemy ``after_flush`` hook, in the same transaction as the
+change, so a change cannot be committed without its audit row and a rolled-back change
+leaves none. The actor is put on the session by the web layer (per request) or by the
+CLI/job adapters; services never need to remember to audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.audit.models import AuditEvent
+
+
+class Audited:
+    """Mixin: changes to this model are written to the audit trail.
+
+    ``__audit_exclude__`` lists attributes never recorded (secrets);
+    ``audit_child_id`` links the event to a child's history.
+    """
+
+    __audit_exclude__: tuple[str, ...] = ("version",)
+
+    def audit_child_id(self) -> int | None:
+        return getattr(self, "child_id", None)
+
+
+#: Models that deliberately are not audited, with the reason (checked by a structural test).
+AUDIT_EXEMPT: dict[str, str] = {
+    "audit_events": "the audit trail itself (append-only)",
+}
+
+
+def exempt(table: str, reason: str) -> None:
+    AUDIT_EXEMPT[table] = reason
+
+
+def set_actor(session: Session, user: Any | None, label: str | None = None) -> None:
+    """Record who is acting for changes flushed through ``session``."""
+    if user is None:
+        session.info["actor_id"] = None
+        session.info["actor_label"] = label or "system"
+    else:
+        session.info["actor_id"] = user.id
+        session.info["actor_label"] = label or user.email
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _columns(obj: Audited) -> list[str]:
+    mapper = inspect(obj).mapper
+    skip = set(obj.__audit_exclude__) | {"version"}
+    return [a.key for a in mapper.column_attrs if a.key not in skip]
+
+
+def snapshot(obj: Audited) -> dict[str, Any]:
+    return {k: _jsonable(getattr(obj, k)) for k in _columns(obj)}
+
+
+def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in _columns(obj):
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else None
+        new = hist.added[0] if hist.added else None
+        if old == new:
+            continue
+        before[key] = _jsonable(old)
+        after[key] = _jsonable(new)
+    return before, after
+
+
+def record(session: Session, *, action: str, entity_type: str, entity_id: int | None = None,
+           child_id: int | None = None, summary: str | None = None,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+    """Write a non-change event (access denied, sign-in, export) to the trail."""
+    session.add(AuditEvent(
+        at=clock.now(), actor_id=session.info.get("actor_id"),
+        actor_label=session.info.get("actor_label", "system"), action=action,
+        entity_type=entity_type, entity_id=entity_id, child_id=child_id, summary=summary,
+        before=before, after=after,
+    ))
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_append_only(session: Session, _ctx: Any, _instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise RuntimeError("audit events are append-only")
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit(session: Session, _ctx: Any) -> None:
+    rows: list[dict[str, Any]] = []
+    now = clock.now()
+    actor_id = session.info.get("actor_id")
+    actor_label = session.info.get("actor_label", "system")
+
+    def add(obj: Audited, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        rows.append({
+            "at": now, "actor_id": actor_id, "actor_label": actor_label, "action": action,
+            "entity_type": obj.__tablename__, "entity_id": getattr(obj, "id", None),
+            "child_id": obj.audit_child_id(), "summary": None, "before": before, "after": after,
+        })
+
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            add(obj, "insert", None, snapshot(obj))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            if after:
+                add(obj, "update", before, after)
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            add(obj, "delete", snapshot(obj), None)
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)

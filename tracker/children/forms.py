@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+from wtforms.validators import Optional as OptionalV
+
+from tracker import codes
+from tracker.web.forms import GovDateField, VersionedForm, code_select
+
+
+class ChildForm(VersionedForm):
+    local_id = StringField("Child ID (903 CHILD)", widget=GovTextInput(),
+                           validators=[InputRequired(message="Enter the child's ID"), Length(max=10)])
+    first_name = StringField("First name", widget=GovTextInput(),
+                             validators=[InputRequired(message="Enter the child's first name"), Length(max=100)])
+    last_name = StringField("Last name", widget=GovTextInput(),
+                            validators=[InputRequired(message="Enter the child's last name"), Length(max=100)])
+    date_of_birth = GovDateField("Date of birth", description="For example, 27 3 2015",
+                                 validators=[InputRequired(message="Enter the child's date of birth")])
+    sex = SelectField("Sex (903)", choices=codes.SEX.choices(blank="Select"), widget=GovSelect(),
+                      validate_choice=False)
+    ethnicity = code_select("Ethnicity (903)", codes.ETHNICITY)
+    upn = StringField("Unique pupil number", widget=GovTextInput(), description="13 characters, or UN1 to UN5",
+                      validators=[OptionalV(), Length(max=13)])
+    disability = BooleanField("The child has a disability", widget=GovCheckboxInput())
+    uasc = BooleanField("Unaccompanied asylum-seeking child", widget=GovCheckboxInput())
+    restricted = BooleanField("Restricted record (only the allocated worker and managers can see it)",
+                              widget=GovCheckboxInput())
+    allocated_worker_id = SelectField("Allocated worker", coerce=lambda v: int(v) if v else None,
+                                      widget=GovSelect(), validate_choice=False)
+    team_id = SelectField("Team", coerce=lambda v: int(v) if v else None, widget=GovSelect(),
+                          validate_choice=False)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class StartCareForm(FlaskForm):
+    start_on = GovDateField("Date the child started to be looked after (DECOM)")
+    legal_status = code_select("Legal status", codes.LEGAL_STATUS)
+    category_of_need = code_select("Category of need", codes.CATEGORY_OF_NEED)
+    submit = SubmitField("Record entering care", widget=GovSubmitInput())
+
+
+class EndCareForm(VersionedForm):
+    end_on = GovDateField("Date the child stopped being looked after")
+    reason_ceased = code_select("Reason the period of care ended (903 REC)", codes.REASON_CEASED)
+    submit = SubmitField("Record leaving care", widget=GovSubmitInput())
+
+
+class LegalStatusForm(FlaskForm):
+    start_on = GovDateField("Date of change")
+    code = code_select("New legal status", codes.LEGAL_STATUS)
+    submit = SubmitField("Record legal status", widget=GovSubmitInput())

@@ -1,0 +1,105 @@
+"""Children, their periods of care and legal statuses (SSDA903 terms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.audit import Audited
+from tracker.auth.models import Team, User
+from tracker.db import Base, Versioned
+
+
+class Child(Audited, Versioned, Base):
+    __tablename__ = "children"
+    __table_args__ = (
+        CheckConstraint("sex IN ('1', '2')", name="sex"),
+        Index("ix_children_allocated_worker_id", "allocated_worker_id"),
+        Index("ix_children_team_id", "team_id"),
+        Index("ix_children_last_name_first_name", "last_name", "first_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The 903 CHILD identifier (the authority's own id, up to 10 characters).
+    local_id: Mapped[str] = mapped_column(String(10), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[dt.date]
+    #: 903 SEX: 1 male, 2 female.
+    sex: Mapped[str] = mapped_column(String(1))
+    #: 903 ETHNIC code.
+    ethnicity: Mapped[str] = mapped_column(String(4))
+    #: Unique pupil number (13 characters) or UN1–UN5.
+    upn: Mapped[str | None] = mapped_column(String(13))
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Unaccompanied asylum-seeking child.
+    uasc: Mapped[bool] = mapped_column(Boolean, default=False)
+    allocated_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    #: Restricted records are visible only to the allocated worker, their managers and
+    #: administrators.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    allocated_worker: Mapped[User | None] = relationship(foreign_keys=[allocated_worker_id])
+    team: Mapped[Team | None] = relationship()
+    care_periods: Mapped[list[CarePeriod]] = relationship(
+        back_populates="child", order_by="CarePeriod.start_on", cascade="all, delete-orphan")
+    legal_statuses: Mapped[list[LegalStatus]] = relationship(
+        back_populates="child", order_by="LegalStatus.start_on", cascade="all, delete-orphan")
+
+    def audit_child_id(self) -> int | None:
+        return self.id
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+    def age_on(self, on: dt.date) -> int:
+        dob = self.date_of_birth
+        return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+class CarePeriod(Audited, Versioned, Base):
+    """A period of being looked after: DECOM (start) to DEC (end, open while in care)."""
+
+    __tablename__ = "care_periods"
+    __table_args__ = (
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
+        UniqueConstraint("child_id", "start_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    start_on: Mapped[dt.date]
+    end_on: Mapped[dt.date | None]
+    #: 903 RNE of the first episode (S for a new period of care).
+    reason_new_episode: Mapped[str] = mapped_column(String(1), default="S")
+    #: 903 REC (reason the period of care ended).
+    reason_ceased: Mapped[str | None] = mapped_column(String(3))
+    #: 903 CIN, category of need.
+    category_of_need: Mapped[str] = mapped_column(String(2), default="N1")
+
+    child: Mapped[Child] = relationship(back_populates="care_periods")
+
+    def contains(self, on: dt.date) -> bool:
+        return self.start_on <= on and (self.end_on is None or on < self.end_on)
+
+
+class LegalStatus(Audited, Base):
+    """A legal status from its start date until the next one (903 LS)."""
+
+    __tablename__ = "legal_statuses"
+    __table_args__ = (UniqueConstraint("child_id", "start_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    start_on: Mapped[dt.date]
+    code: Mapped[str] = mapped_column(String(2))
+
+    child: Mapped[Child] = relationship(back_populates="legal_statuses")

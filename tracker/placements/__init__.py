@@ -1,0 +1,1 @@
+"""Placements: history, moves, end reasons."""

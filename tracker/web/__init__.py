@@ -1,0 +1,294 @@
+"""Shared view helpers: capability guard, public marker, pagination, CSV, error pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import Select, func, select
+
+from tracker import audit
+from tracker.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bp = Blueprint("web", __name__)
+
+#: Endpoints reachable without signing in (checked by a structural test).
+PUBLIC_ENDPOINTS = {"static", "web.asset", "auth.sign_in"}
+
+
+def requires(capability: str) -> Callable[[F], F]:
+    """Guard a view: signed in, and the user's role carries ``capability`` (else 403)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if not current_user.can(capability):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_capability = capability  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def signed_in(view: F) -> F:
+    """Guard a view that any signed-in user may use (home, sign out, notifications)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return view(*args, **kwargs)
+
+    wrapped.required_capability = "signed_in"  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+@bp.route("/assets/<path:filename>")
+def asset(filename: str) -> Response:
+    """GOV.UK Frontend assets, installed from the npm registry at set-up (not committed).
+
+    ``/assets/fonts/…`` and ``/assets/images/…`` (referenced by the stylesheet) live in
+    ``dist/govuk/assets``; the stylesheet and script themselves in ``dist/govuk``.
+    """
+    from pathlib import Path
+
+    root = Path(current_app.config["ASSETS_DIR"])
+    folder = root / "assets" if (root / "assets" / filename).is_file() else root
+    return send_from_directory(folder, filename, max_age=86400)
+
+
+@dataclass
+class Page:
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+    def govuk(self, endpoint: str, **params: Any) -> dict[str, Any] | None:
+        """Parameters for the govukPagination macro, keeping the other query arguments."""
+        if self.pages <= 1:
+            return None
+
+        def href(n: int) -> str:
+            args = {k: v for k, v in request.args.items() if k != "page" and v}
+            args.update({k: v for k, v in params.items() if v is not None})
+            args["page"] = str(n)
+            return url_for(endpoint, **request.view_args or {}) + "?" + urlencode(args)
+
+        window = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        items: list[dict[str, Any]] = []
+        prev = 0
+        for n in window:
+            if n - prev > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": n, "href": href(n), "current": n == self.page})
+            prev = n
+        out: dict[str, Any] = {"items": items}
+        if self.page > 1:
+            out["previous"] = {"href": href(self.page - 1)}
+        if self.page < self.pages:
+            out["next"] = {"href": href(self.page + 1)}
+        return out
+
+
+def paginate(stmt: Select[Any], per_page: int | None = None, scalars: bool = True) -> Page:
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = min(page, max(1, math.ceil(total / per_page)))
+    q = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.scalars(q)) if scalars else list(db.session.execute(q))
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _csv_safe(v) for v in row])
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"},
+    )
+
+
+def _csv_safe(value: Any) -> Any:
+    # Stop spreadsheet formula injection from free text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def form_errors_to_fields(form: Any, errors: dict[str, str]) -> None:
+    """Put a service's ValidationError messages next to the form's fields."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), message]
+        else:
+            form.form_errors.append(message)
+
+
+def init_app(app: Flask) -> None:
+    from tracker.auth.models import User
+    from tracker.extensions import login_manager
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            user = db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+        return user if user is not None and user.active else None
+
+    @app.before_request
+    def _require_sign_in() -> Any:
+        # Belt and braces: every endpoint also carries its own capability guard.
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        audit.set_actor(db.session, current_user)
+        return None
+
+    @app.after_request
+    def _no_store(resp: Response) -> Response:
+        if request.endpoint not in ("static", "web.asset"):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+    @app.errorhandler(403)
+    def forbidden(_e: Exception) -> tuple[str, int]:
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(_e: Exception) -> tuple[str, int]:
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e: CSRFError) -> tuple[str, int]:
+        return render_template("errors/400.html", reason=e.description), 400
+
+    from tracker import clock, codes
+    from tracker.web.nav import CHILD_TABS
+
+    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS)
+
+    @app.template_filter("london")
+    def _london(value: Any) -> str:
+        return value.astimezone(clock.LONDON).strftime("%d/%m/%Y %H:%M") if value else ""
+
+    @app.template_filter("ddmmyyyy")
+    def _ddmmyyyy(value: Any) -> str:
+        return value.strftime("%d/%m/%Y") if value else ""
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"nav_items": _nav_items(), "service_name": app.config["SERVICE_NAME"],
+                "authority_name": app.config["AUTHORITY_NAME"],
+                "view_functions_available": app.view_functions}
+
+
+def _nav_items() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    from tracker.web.nav import NAV
+
+    items = []
+    for label, endpoint, capability in NAV:
+        if capability != "signed_in" and not current_user.can(capability):
+            continue
+        if endpoint not in current_app.view_functions:
+            continue
+        items.append({"text": label, "href": url_for(endpoint),
+                      "active": request.endpoint == endpoint})
+    return items
+
+
+def back_to(default_endpoint: str, **kwargs: Any) -> Any:
+    return redirect(url_for(default_endpoint, **kwargs))
+
+
+def save(form: Any, action: Callable[[], Any], *, success: str) -> tuple[bool, str | None]:
+    """Run a service for a submitted form and commit; put errors back on the form.
+
+    Returns ``(saved, conflict_message)``. On any refusal the transaction is rolled back,
+    so nothing is half-saved, and the user's input stays in the form.
+    """
+    from flask import flash
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tracker.errors import ConflictError, ValidationError
+
+    try:
+        action()
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        form_errors_to_fields(form, exc.errors)
+        return False, None
+    except (ConflictError, StaleDataError):
+        db.session.rollback()
+        return False, ConflictError.message
+    flash(success, "success")
+    return True, None
