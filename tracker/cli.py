@@ -196,7 +196,8 @@ def demo_command(n_children: int, seed: int, if_empty: bool) -> None:
         return
     password = os.environ.get("TRACKER_DEMO_PASSWORD") or secrets.token_urlsafe(9)
     build_demo(db.session, n_children=n_children, seed=seed, password=password,
-               progress=lambda it, label: click.progressbar(it, label=label, show_pos=True))
+               progress=lambda it, label: click.progressbar(it, label=label, show_pos=True),
+               password_cost=(current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]))
     lines = [f"Demo sign-ins (password for all: {password}):"]
     for email, role in (("sw1@demo.invalid", "social worker"), ("tm1@demo.invalid", "team manager"),
                         ("gm1@demo.invalid", "group manager"), ("pa1@demo.invalid", "personal adviser"),
