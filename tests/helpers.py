@@ -122,3 +122,9 @@ def submit(client: FlaskClient, url: str, data: dict[str, Any], *, follow: bool 
 
 def text_of(resp: Any) -> str:
     return re.sub(r"\s+", " ", html.unescape(resp.get_data(as_text=True)))
+
+
+def plain(resp: Any) -> str:
+    """The page's visible text, tags removed and white space folded."""
+    body = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", resp.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()

@@ -82,18 +82,29 @@ def _register_models() -> None:
     import tracker.models  # noqa: F401
 
 
+#: Every blueprint, by module (each domain's ``views.py`` defines ``bp``).
+BLUEPRINTS = (
+    "tracker.web",
+    "tracker.auth.views",
+    "tracker.children.views",
+    "tracker.placements.views",
+    "tracker.tracking.views",
+    "tracker.reviews.views",
+    "tracker.health.views",
+    "tracker.education.views",
+    "tracker.permanence.views",
+    "tracker.leaving_care.views",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from tracker.auth.views import bp as auth_bp
-    from tracker.children.views import bp as children_bp
-    from tracker.placements.views import bp as placements_bp
-    from tracker.web import bp as web_bp
+    import importlib
+
     from tracker.web import init_app as init_web
 
     init_web(app)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(children_bp)
-    app.register_blueprint(placements_bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
 
 
 def _configure_jinja(app: Flask) -> None:

@@ -14,7 +14,10 @@ from flask.cli import FlaskGroup, with_appcontext
 def _create_app() -> Flask:
     from tracker import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except RuntimeError as exc:  # configuration errors: one clear line, no traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
@@ -41,8 +44,14 @@ def register_app_commands(app: Flask) -> None:
         register(app)
 
 
-#: Domain packages append functions that add their commands to the app.
-_EXTRA: list = []
+def _tracking_commands(app: Flask) -> None:
+    from tracker.tracking.commands import register
+
+    register(app)
+
+
+#: Functions that add a domain's commands to the app.
+_EXTRA: list = [_tracking_commands]
 
 
 # tracker db ---------------------------------------------------------------------------

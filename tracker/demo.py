@@ -98,6 +98,8 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
     session.flush()
     del pas  # allocation of personal advisers comes with the care-leaver records
 
+    _add_historical_terms(session)
+
     indices: Iterable[int] = range(n_children)
     ctx = progress(indices, "Creating children") if progress else _nullctx(indices)
     with ctx as it:
@@ -108,6 +110,56 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
                 session.flush()
     session.flush()
     session.commit()
+
+    from tracker.tracking.services import all_child_ids, recompute_children
+
+    ids = all_child_ids(session)
+    ctx2 = progress(range(0, len(ids), 500), "Working out due dates") if progress else _nullctx(range(0, len(ids), 500))
+    with ctx2 as starts:
+        for start in starts:
+            recompute_children(session, ids[start:start + 500], today=today)
+            session.commit()
+
+
+def _weekday_on_or_after(d: dt.date, weekday: int) -> dt.date:
+    return d + dt.timedelta(days=(weekday - d.weekday()) % 7)
+
+
+def _weekday_on_or_before(d: dt.date, weekday: int) -> dt.date:
+    return d - dt.timedelta(days=(d.weekday() - weekday) % 7)
+
+
+def _add_historical_terms(session: Session) -> None:
+    """The demo authority's own term dates for the years before the shipped defaults.
+
+    Children in the demo came into care as long ago as 2008, and every termly PEP since
+    needs that year's terms; the engine refuses to guess. These follow the usual English
+    pattern (autumn from early September with a late-October half term, spring from early
+    January to late March, summer from mid-April to about 22 July).
+    """
+    from tracker.education.models import TermDate
+
+    have = set(session.scalars(select(TermDate.academic_year)))
+    for year in range(2008, 2024):
+        label = f"{year}/{(year + 1) % 100:02d}"
+        if label in have:
+            continue
+        mon, wed, fri = 0, 2, 4
+        autumn_start = _weekday_on_or_after(dt.date(year, 9, 1), wed)
+        autumn_end = _weekday_on_or_before(dt.date(year, 12, 20), fri)
+        a_ht = _weekday_on_or_before(dt.date(year, 10, 28), mon)
+        spring_start = _weekday_on_or_after(dt.date(year + 1, 1, 5), mon)
+        spring_end = _weekday_on_or_before(dt.date(year + 1, 3, 29), fri)
+        s_ht = _weekday_on_or_after(dt.date(year + 1, 2, 14), mon)
+        summer_start = _weekday_on_or_after(dt.date(year + 1, 4, 14), mon)
+        summer_end = _weekday_on_or_before(dt.date(year + 1, 7, 22), fri)
+        m_ht = _weekday_on_or_before(dt.date(year + 1, 5, 31), mon)
+        for term, start, end, ht in (("autumn", autumn_start, autumn_end, a_ht),
+                                     ("spring", spring_start, spring_end, s_ht),
+                                     ("summer", summer_start, summer_end, m_ht)):
+            session.add(TermDate(academic_year=label, term=term, start_on=start, end_on=end,
+                                 half_term_start_on=ht, half_term_end_on=ht + dt.timedelta(days=4)))
+    session.flush()
 
 
 class _nullctx(AbstractContextManager):  # type: ignore[type-arg]

@@ -4,3 +4,17 @@ from tracker.audit.models import AuditEvent  # noqa: F401
 from tracker.auth.models import Service, Team, User  # noqa: F401
 from tracker.children.models import CarePeriod, Child, LegalStatus  # noqa: F401
 from tracker.placements.models import Placement  # noqa: F401
+from tracker.education.models import Pep, TermDate  # noqa: F401
+from tracker.health.models import DentalCheck, HealthAssessment, SdqScore  # noqa: F401
+from tracker.leaving_care.models import (  # noqa: F401
+    Accommodation,
+    Activity,
+    CareLeaverRecord,
+    PaContact,
+    PathwayEvent,
+    StayingPut,
+    Tenancy,
+)
+from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan  # noqa: F401
+from tracker.reviews.models import Review  # noqa: F401
+from tracker.tracking.models import Action, Setting, TrackedItem  # noqa: F401

@@ -85,24 +85,25 @@ def test_a_stale_save_is_refused_and_shows_current_values(client, factory, sessi
 def test_entering_and_leaving_care_with_validation(client, factory, session) -> None:  # noqa: ANN001
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1))
+    # (dates inside the shipped school term calendar, 2024/25 onwards)
     sign_in(client, sw)
     before_birth = submit(client, f"/children/{child.id}/enter-care",
                           {"start_on": dt.date(2011, 1, 1), "legal_status": "C1", "category_of_need": "N1"})
     assert "on or after the child's date of birth" in text_of(before_birth)
     bad_code = submit(client, f"/children/{child.id}/enter-care",
-                      {"start_on": dt.date(2024, 1, 8), "legal_status": "Q9", "category_of_need": "N1"})
+                      {"start_on": dt.date(2024, 9, 9), "legal_status": "Q9", "category_of_need": "N1"})
     assert "'Q9' is not a legal status code" in text_of(bad_code)
     ok = submit(client, f"/children/{child.id}/enter-care",
-                {"start_on": dt.date(2024, 1, 8), "legal_status": "C1", "category_of_need": "N1"})
+                {"start_on": dt.date(2024, 9, 9), "legal_status": "C1", "category_of_need": "N1"})
     assert ok.status_code == 302
     session.expire_all()
     period = session.get(Child, child.id).care_periods[0]
     early = submit(client, f"/children/{child.id}/care-periods/{period.id}/end",
-                   {"end_on": dt.date(2023, 12, 1), "reason_ceased": "E4A", "version": "1"})
+                   {"end_on": dt.date(2024, 9, 1), "reason_ceased": "E4A", "version": "1"})
     assert "on or after the date it started" in text_of(early)
     done = submit(client, f"/children/{child.id}/care-periods/{period.id}/end",
-                  {"end_on": dt.date(2024, 6, 3), "reason_ceased": "E4A", "version": "1"})
+                  {"end_on": dt.date(2025, 6, 3), "reason_ceased": "E4A", "version": "1"})
     assert done.status_code == 302
     overlap = submit(client, f"/children/{child.id}/enter-care",
-                     {"start_on": dt.date(2024, 3, 1), "legal_status": "V2", "category_of_need": "N1"})
+                     {"start_on": dt.date(2025, 3, 3), "legal_status": "V2", "category_of_need": "N1"})
     assert "overlaps the period of care" in text_of(overlap)

@@ -66,7 +66,7 @@ def _jsonable(value: Any) -> Any:
 
 def _columns(obj: Audited) -> list[str]:
     mapper = inspect(obj).mapper
-    skip = set(obj.__audit_exclude__) | {"version"}
+    skip = set(obj.__audit_exclude__) | {"version", "items_error"}
     return [a.key for a in mapper.column_attrs if a.key not in skip]
 
 

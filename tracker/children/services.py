@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tracker import codes
 from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.errors import ConflictError, ValidationError
+from tracker.tracking.services import recompute_child
 
 UPN_RE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 LOCAL_ID_RE = re.compile(r"^[A-Za-z0-9]{1,10}$")
@@ -98,6 +99,7 @@ def update_child(session: Session, child: Child, data: dict[str, Any], *, today:
         if key in data:
             setattr(child, key, _clean(key, data[key]))
     session.flush()
+    recompute_child(session, child, today=today)  # date of birth and allocation feed the items
     return child
 
 
@@ -150,6 +152,7 @@ def start_care(session: Session, child: Child, *, start_on: dt.date | None, lega
     session.add(period)
     session.add(LegalStatus(child=child, start_on=start_on, code=legal_status))
     session.flush()
+    recompute_child(session, child, today=today)
     return period
 
 
@@ -194,6 +197,7 @@ def end_care(session: Session, period: CarePeriod, *, end_on: dt.date | None, re
         placement.end_on = end_on
         placement.end_reason = placement.end_reason or "CARPL"
     session.flush()
+    recompute_child(session, child, today=today)
     return period
 
 
@@ -218,4 +222,19 @@ def change_legal_status(session: Session, child: Child, *, start_on: dt.date | N
     status = LegalStatus(child=child, start_on=start_on, code=code)
     session.add(status)
     session.flush()
+    recompute_child(session, child, today=today)
     return status
+
+
+def check_fact_date(session: Session, child: Child, on: dt.date | None, *, today: dt.date, field: str,
+                    what: str, in_care: bool = True) -> dict[str, str]:
+    """Common checks for a dated fact: given, not in the future, not before birth, and
+    (for in-care facts) inside a period of care."""
+    errors: dict[str, str] = {}
+    if on is None:
+        return {field: f"Enter the date {what.lower()}"}
+    _check_date(errors, field, on, today=today, child=child, what=what)
+    if not errors and in_care and not any(p.start_on <= on and (p.end_on is None or on <= p.end_on)
+                                          for p in child.care_periods):
+        errors[field] = f"{what} must be while the child was looked after"
+    return errors

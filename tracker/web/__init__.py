@@ -230,9 +230,9 @@ def init_app(app: Flask) -> None:
         return render_template("errors/400.html", reason=e.description), 400
 
     from tracker import clock, codes
-    from tracker.web.nav import CHILD_TABS
+    from tracker.web.nav import CHILD_TABS, RECORD_LINKS
 
-    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS)
+    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS, record_links=RECORD_LINKS)
 
     @app.template_filter("london")
     def _london(value: Any) -> str:

@@ -1,0 +1,60 @@
+"""Recording statutory reviews. Every change recomputes the child's tracked items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.children.models import Child
+from tracker.children.services import check_fact_date, check_version
+from tracker.errors import ValidationError
+from tracker.reviews.models import PARTICIPATION, Review
+from tracker.tracking.services import recompute_child
+
+
+def _validate(session: Session, child: Child, held_on: dt.date | None, participation: str | None, *,
+              today: dt.date, review: Review | None = None) -> None:
+    errors = check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the review")
+    if participation and participation not in PARTICIPATION:
+        errors["participation"] = f"{participation!r} is not a participation code (PN0–PN7)"
+    elif participation == "PN0" and held_on and child.age_on(held_on) >= 4:
+        errors["participation"] = "PN0 is only for children under 4 at the time of the review"
+    elif held_on and child.age_on(held_on) < 4 and participation not in (None, "", "PN0"):
+        errors["participation"] = "For a child under 4 at the review, the participation code is PN0"
+    if held_on and "held_on" not in errors:
+        clash = session.scalar(select(Review.id).where(Review.child_id == child.id, Review.held_on == held_on))
+        if clash is not None and (review is None or clash != review.id):
+            errors["held_on"] = f"A review on {held_on:%d/%m/%Y} is already recorded"
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_review(session: Session, child: Child, *, held_on: dt.date | None, participation: str | None,
+                  today: dt.date, iro_id: int | None = None) -> Review:
+    _validate(session, child, held_on, participation, today=today)
+    review = Review(child_id=child.id, held_on=held_on, participation=participation or None, iro_id=iro_id)
+    session.add(review)
+    recompute_child(session, child, today=today)
+    return review
+
+
+def update_review(session: Session, review: Review, *, held_on: dt.date | None, participation: str | None,
+                  today: dt.date, expected_version: int | None = None) -> Review:
+    check_version(review, expected_version)
+    child = session.get(Child, review.child_id)
+    assert child is not None
+    _validate(session, child, held_on, participation, today=today, review=review)
+    review.held_on = held_on  # type: ignore[assignment]
+    review.participation = participation or None
+    recompute_child(session, child, today=today)
+    return review
+
+
+def delete_review(session: Session, review: Review, *, today: dt.date, expected_version: int | None = None) -> None:
+    check_version(review, expected_version)
+    child = session.get(Child, review.child_id)
+    session.delete(review)
+    assert child is not None
+    recompute_child(session, child, today=today)

@@ -1,0 +1,86 @@
+"""Local policy settings: the rules.md "(config)" numbers and alert timings.
+
+Defaults live here in code; the ``settings`` table holds only what an administrator has
+changed (audited like every other record). Statutory timescales are not settings: they
+live in the rules table and change through code review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.errors import ValidationError
+from tracker.tracking.engine import RuleConfig
+from tracker.tracking.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    hint: str
+    default: int
+    minimum: int
+    maximum: int
+
+
+_RULE_DEFAULTS = RuleConfig()
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("due_soon_days", "Due soon window (days)",
+                "An item is 'due soon' from this many days before its due date.",
+                _RULE_DEFAULTS.due_soon_days, 0, 366),
+    SettingSpec("dental_months", "Dental check interval (months)",
+                "Months between dental checks (rules.md §3).", _RULE_DEFAULTS.dental_months, 1, 60),
+    SettingSpec("pre_proceedings_weeks", "Pre-proceedings timescale (weeks)",
+                "Weeks from the start of pre-proceedings to a decision.",
+                _RULE_DEFAULTS.pre_proceedings_weeks, 1, 104),
+    SettingSpec("escalate_team_manager_working_days", "Escalate to team manager after (working days overdue)",
+                "An overdue item is escalated to the team manager after this many working days.", 5, 1, 60),
+    SettingSpec("escalate_group_manager_working_days", "Escalate to group manager after (working days overdue)",
+                "…and to the group manager after this many.", 15, 1, 120),
+)
+SPECS = {s.key: s for s in SETTINGS}
+
+
+def get_settings(session: Session) -> dict[str, int]:
+    values = {s.key: s.default for s in SETTINGS}
+    for row in session.scalars(select(Setting)):
+        if row.key in values:
+            values[row.key] = row.value
+    return values
+
+
+def get_rule_config(session: Session) -> RuleConfig:
+    values = get_settings(session)
+    return RuleConfig.from_mapping({k: values[k] for k in RuleConfig.keys()})
+
+
+def update_settings(session: Session, changes: dict[str, int | None]) -> list[str]:
+    """Validate and store changed settings; returns the keys that changed."""
+    errors: dict[str, str] = {}
+    for key, value in changes.items():
+        spec = SPECS.get(key)
+        if spec is None:
+            errors[key] = "Unknown setting"
+        elif value is None or not spec.minimum <= value <= spec.maximum:
+            errors[key] = f"{spec.label} must be a whole number from {spec.minimum} to {spec.maximum}"
+    if errors:
+        raise ValidationError(errors)
+    current = get_settings(session)
+    changed = []
+    for key, value in changes.items():
+        assert value is not None
+        if current[key] == value:
+            continue
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        changed.append(key)
+    session.flush()
+    return changed
