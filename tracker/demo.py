@@ -42,6 +42,26 @@ WORKERS = ["Sam Okoye", "Priya Shah", "Tom Barker", "Rachel Green", "Daniel Adey
            "Luke Fraser", "Aisha Rahman", "Chris Doyle", "Emma Walsh", "Gareth Price", "Nadia Kovac"]
 
 
+#: Functions ``(session, rng, today)`` that add a domain's demo records after the children
+#: and their care histories exist (e.g. reviews and health for children in care, pathway
+#: plans and accommodation for care leavers). Registered by import in ``_load_hooks``.
+DEMO_HOOKS: list[Callable[[Session, random.Random, dt.date], None]] = []
+
+
+def _load_hooks() -> None:
+    import importlib
+
+    for module in ("tracker.casework_demo", "tracker.leaving_care.demo"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        if mod.add_demo_records not in DEMO_HOOKS:
+            DEMO_HOOKS.append(mod.add_demo_records)
+
+
 def demo_is_loaded(session: Session) -> bool:
     return session.scalar(select(User.id).limit(1)) is not None
 
@@ -60,6 +80,7 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
                password_cost: tuple[int, int] = (3, 65536)) -> None:
     rng = random.Random(seed)
     today = today or clock.today()
+    _load_hooks()
     audit.set_actor(session, None, label="demo data loader")
 
     cic = Service(name="Children in care")
@@ -108,6 +129,9 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
             _make_child(session, rng, i, worker, today)
             if i % 500 == 499:
                 session.flush()
+    session.flush()
+    for hook in DEMO_HOOKS:
+        hook(session, rng, today)
     session.flush()
     session.commit()
 

@@ -5,6 +5,8 @@ NAV: list[tuple[str, str, str]] = [
     ("My children", "children.home", "signed_in"),
     ("Caseload", "children.caseload", "view_children"),
     ("Care leavers", "leaving_care.caseload", "edit_leaving_care"),
+    ("Care leavers summary", "leaving_care.summary", "view_reports"),
+    ("Notifications", "alerts.notifications", "signed_in"),
     ("Tracking meeting", "meetings.pack", "run_meetings"),
     ("Dashboard", "reports.dashboard", "view_reports"),
     ("Rules", "tracking.rules_page", "view_children"),
@@ -12,10 +14,17 @@ NAV: list[tuple[str, str, str]] = [
 ]
 
 #: Child record sub-navigation: (key, label, endpoint taking child_id).
+#: Tabs whose endpoint is not registered are skipped.
 CHILD_TABS: list[tuple[str, str, str]] = [
     ("overview", "Overview", "children.show_child"),
     ("items", "Due dates", "tracking.child_items"),
+    ("chronology", "Chronology", "children.chronology"),
     ("care", "Care history and placements", "children.care_history"),
+    ("permanence", "Permanence", "permanence.child_permanence"),
+    ("reviews", "Reviews", "reviews.child_reviews"),
+    ("health", "Health", "health.child_health"),
+    ("education", "Education", "education.child_education"),
+    ("leaving_care", "Leaving care", "leaving_care.child_leaving_care"),
     ("history", "Audit history", "children.audit_history"),
 ]
 
