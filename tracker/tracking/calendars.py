@@ -32,7 +32,11 @@ import holidays
 ONE_DAY = timedelta(days=1)
 TERM_NAMES = ("autumn", "spring", "summer")
 # What the school holiday ending just before a term is called, by that term's name.
-_HOLIDAY_BEFORE = {"autumn": "summer holiday", "spring": "Christmas holiday", "summer": "Easter holiday"}
+_HOLIDAY_BEFORE = {
+    "autumn": "summer holiday",
+    "spring": "Christmas holiday",
+    "summer": "Easter holiday",
+}
 
 
 class CalendarError(Exception):
@@ -78,11 +82,10 @@ class Shift:
         """Plain English list of what was skipped, or "" if nothing was."""
         parts = []
         if self.bank_holidays:
-            parts.append("bank holidays " + describe_bank_holidays(self.bank_holidays))
-        if self.school_holidays:
-            parts.append("school holidays " + ", ".join(self.school_holidays))
-        if self.half_terms:
-            parts.append("half terms " + ", ".join(self.half_terms))
+            label = "bank holiday " if len(self.bank_holidays) == 1 else "bank holidays "
+            parts.append(label + describe_bank_holidays(self.bank_holidays))
+        parts.extend(self.school_holidays)
+        parts.extend(self.half_terms)
         return "; ".join(parts)
 
 
@@ -184,8 +187,14 @@ class Term:
 
 
 def _t(ay: str, name: str, start: str, end: str, hs: str, he: str) -> Term:
-    return Term(ay, name, date.fromisoformat(start), date.fromisoformat(end),
-                date.fromisoformat(hs), date.fromisoformat(he))
+    return Term(
+        ay,
+        name,
+        date.fromisoformat(start),
+        date.fromisoformat(end),
+        date.fromisoformat(hs),
+        date.fromisoformat(he),
+    )
 
 
 # rules.md section 6: the shipped default term dates (editable per authority).
@@ -344,8 +353,13 @@ class SchoolCalendar:
                 bank.append((d, name))
                 continue
             count += 1
-        return Shift(start=start, due=d, bank_holidays=tuple(bank),
-                     school_holidays=tuple(school), half_terms=tuple(half))
+        return Shift(
+            start=start,
+            due=d,
+            bank_holidays=tuple(bank),
+            school_holidays=tuple(school),
+            half_terms=tuple(half),
+        )
 
     def add_school_days(self, start: date, n: int) -> date:
         return self.school_days_after(start, n).due

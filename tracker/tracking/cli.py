@@ -33,8 +33,7 @@ def rules() -> None:
 
 @rules.command("explain")
 @click.argument("scenario_file", metavar="SCENARIO_FILE")
-@click.option("--today", "today_text", metavar="YYYY-MM-DD",
-              help="Override the scenario's today.")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Override the scenario's today.")
 def explain(scenario_file: str, today_text: str | None) -> None:
     """Print the tracked items for one child's facts (a scenario JSON file)."""
     today = None
@@ -50,7 +49,9 @@ def explain(scenario_file: str, today_text: str | None) -> None:
     except UnicodeDecodeError:
         _fail(f"cannot read {scenario_file}: not UTF-8 text")
     except json.JSONDecodeError as exc:
-        _fail(f"{scenario_file} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        _fail(
+            f"{scenario_file} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        )
     except RecursionError:
         _fail(f"{scenario_file} is nested too deeply")
     try:

@@ -58,15 +58,28 @@ Decisions on points rules.md leaves open (agreed with the application's owner):
 11. Explanations are plain English: rule, source, start date, numbers used, bank
     holidays skipped (by name and date), school holidays and half terms skipped.
 
-Further choices made here (see also the report of the change that added this module):
+Further choices made here, where neither rules.md nor the decisions above settle it:
 
 * An event dated on the ``left_care`` date still belongs to the period (it can complete
-  an item), but no new item of the period is created on or after that date.
+  an item), but no new item of that period is created on or after that date.
+* Only the first ``health_assessment`` of kind ``initial`` in a period counts.
+* ``needs_assessment`` and ``pathway_plan`` are completed by events on or after their
+  anchor (the later of the 16th birthday and the eligibility date), per decision 3.
 * A pathway plan rewritten after leaving care (``pathway_plan_completed``) counts as a
   review of the plan, like ``pathway_plan_reviewed``. The first ``pathway_plan_review``
   and ``pa_contact`` after leaving care are completed only by events dated strictly
-  after their anchor (a contact on the leaving date *is* "the last contact").
-* "Qualifying" counts only days looked after other than short breaks (V3/V4).
+  after their anchor (a contact on the leaving date *is* "the last contact"); a move on
+  the leaving date is not "after leaving care".
+* If care ends on or before a term's last day with no PEP for it, its item is ``closed``.
+* Before the first configured term, the "holiday before the term" starts on 1 August.
+  The termly-PEP check for missing term dates covers the academic years between DECOM
+  and the earlier of ``today`` and ``left_care``, limited to ages 3 to 17.
+* A ``proceedings_extended`` dated on the final order's date does not extend.
+* "Qualifying" counts only days looked after other than short breaks (V3/V4) and, read
+  literally, includes a 16/17-year-old still looked after but not (yet) eligible.
+  ``CareLeaverStatus.eligibility_date`` is set once reached; a future one is reported as
+  ``projected_eligibility_date``. After support ends the category is ``not_care_leaver``.
+* Items equal on (due, kind, sequence/term/age) are ordered by key.
 * Event type ``action`` (fields ``id``, ``title``, ``due``, optional ``completed`` and
   ``set_by``) gives an ``action`` item; actions are never closed by leaving care.
 """
@@ -85,6 +98,7 @@ from .calendars import (
     SchoolCalendar,
     Shift,
     Term,
+    academic_year_start,
     add_months,
     birthday,
 )
@@ -390,8 +404,9 @@ def _chain(
             if generate_until is not None and anchor >= generate_until:
                 return
             continue
-        ctx.add(kind, key, shift.due, text, closing=close(shift.due) if close else None,
-                sequence=seq)
+        ctx.add(
+            kind, key, shift.due, text, closing=close(shift.due) if close else None, sequence=seq
+        )
 
 
 Closer = Callable[[date], "tuple[date, str] | None"]
@@ -424,15 +439,28 @@ def _period_items(ctx: _Ctx, p: _Period) -> None:
 
     def review_because(n: int, offset: Offset, anchor: date, shift: Shift) -> str:
         if n == 1:
-            return (f"First statutory review: {offset.describe()} after entering care on "
-                    f"{_d(anchor)}{_shift_text(shift)} = {_d(shift.due)}")
-        return (f"Statutory review {n}: {offset.describe()} after review {n - 1} was held on "
-                f"{_d(anchor)} = {_d(shift.due)}")
+            return (
+                f"First statutory review: {offset.describe()} after entering care on "
+                f"{_d(anchor)}{_shift_text(shift)} = {_d(shift.due)}"
+            )
+        return (
+            f"Statutory review {n}: {offset.describe()} after review {n - 1} was held on "
+            f"{_d(anchor)} = {_d(shift.due)}"
+        )
 
     reviews = of("review_held")
-    _chain(ctx, kind="review", first_anchor=decom, offset_for=review_offset,
-           because=review_because, candidates=reviews, key_suffix=suffix,
-           generate_until=p.end, close=close, numbered=True)
+    _chain(
+        ctx,
+        kind="review",
+        first_anchor=decom,
+        offset_for=review_offset,
+        because=review_because,
+        candidates=reviews,
+        key_suffix=suffix,
+        generate_until=p.end,
+        close=close,
+        numbered=True,
+    )
     review1_due = review_offset(1, decom).apply(decom)
     review1_held = reviews[0].date if reviews else None
 
@@ -441,10 +469,15 @@ def _period_items(ctx: _Ctx, p: _Period) -> None:
     iha_shift = iha_offset.shift(decom)
     assessments = of("health_assessment")
     iha = next((e for e in assessments if e.get("kind") == "initial"), None)
-    ctx.add("initial_health_assessment", f"initial_health_assessment@{suffix}", iha_shift.due,
-            f"Initial health assessment: {iha_offset.describe()} after entering care on "
-            f"{_d(decom)}{_shift_text(iha_shift)} = {_d(iha_shift.due)}",
-            done=iha, closing=close(iha_shift.due))
+    ctx.add(
+        "initial_health_assessment",
+        f"initial_health_assessment@{suffix}",
+        iha_shift.due,
+        f"Initial health assessment: {iha_offset.describe()} after entering care on "
+        f"{_d(decom)}{_shift_text(iha_shift)} = {_d(iha_shift.due)}",
+        done=iha,
+        closing=close(iha_shift.due),
+    )
     if iha is not None and (p.end is None or iha.date < p.end):
         under = R.HEALTH_UNDER_AGE
         b5 = ctx.bday(under)
@@ -454,26 +487,48 @@ def _period_items(ctx: _Ctx, p: _Period) -> None:
 
         def rha_because(_n: int, offset: Offset, anchor: date, shift: Shift) -> str:
             age_note = f"under {under}" if anchor < b5 else f"aged {under} or over"
-            return (f"Review health assessment: {offset.describe()} after the last health "
-                    f"assessment on {_d(anchor)} (child {age_note} on that date; 5th birthday "
-                    f"{_d(b5)}) = {_d(shift.due)}")
+            return (
+                f"Review health assessment: {offset.describe()} after the last health "
+                f"assessment on {_d(anchor)} (child {age_note} on that date; 5th birthday "
+                f"{_d(b5)}) = {_d(shift.due)}"
+            )
 
-        _chain(ctx, kind="review_health_assessment", first_anchor=iha.date,
-               offset_for=rha_offset, because=rha_because,
-               candidates=[e for e in assessments if e.get("kind") == "review"
-                           and (e.date, e.index) > (iha.date, iha.index)],
-               key_suffix=suffix, generate_until=p.end, close=close)
+        _chain(
+            ctx,
+            kind="review_health_assessment",
+            first_anchor=iha.date,
+            offset_for=rha_offset,
+            because=rha_because,
+            candidates=[
+                e
+                for e in assessments
+                if e.get("kind") == "review" and (e.date, e.index) > (iha.date, iha.index)
+            ],
+            key_suffix=suffix,
+            generate_until=p.end,
+            close=close,
+        )
 
     # Dental checks
     def dental_because(n: int, offset: Offset, anchor: date, shift: Shift) -> str:
-        since = (f"entering care on {_d(anchor)} (no dental check yet in this period of care)"
-                 if n == 1 else f"the last dental check on {_d(anchor)}")
+        since = (
+            f"entering care on {_d(anchor)} (no dental check yet in this period of care)"
+            if n == 1
+            else f"the last dental check on {_d(anchor)}"
+        )
         return f"Dental check: {offset.describe()} (config dental_months) after {since} = {_d(shift.due)}"
 
-    _chain(ctx, kind="dental_check", first_anchor=decom,
-           offset_for=lambda n, _a: clock("dental_check", "first" if n == 1 else "next", ctx.config),
-           because=dental_because, candidates=of("dental_check"), key_suffix=suffix,
-           generate_until=p.end, close=close)
+    _chain(
+        ctx,
+        kind="dental_check",
+        first_anchor=decom,
+        offset_for=lambda n, _a: clock("dental_check", "first" if n == 1 else "next", ctx.config),
+        because=dental_because,
+        candidates=of("dental_check"),
+        key_suffix=suffix,
+        generate_until=p.end,
+        close=close,
+    )
 
     # SDQ: from the later of DECOM and the 4th birthday, never due from the 17th birthday
     b4, b17 = ctx.bday(R.SDQ_FROM_AGE), ctx.bday(R.SDQ_UNTIL_AGE)
@@ -491,18 +546,29 @@ def _period_items(ctx: _Ctx, p: _Period) -> None:
         if n > 1:
             since = f"the last SDQ on {_d(anchor)}"
         elif b4 > decom:
-            since = (f"the 4th birthday on {_d(b4)} (later than entering care on {_d(decom)}), "
-                     f"no SDQ yet in this period of care")
+            since = (
+                f"the 4th birthday on {_d(b4)} (later than entering care on {_d(decom)}), "
+                f"no SDQ yet in this period of care"
+            )
         else:
             since = f"entering care on {_d(decom)}, no SDQ yet in this period of care"
-        return (f"SDQ: {offset.describe()} after {since} = {_d(shift.due)}; none is due on or "
-                f"after the 17th birthday {_d(b17)}")
+        return (
+            f"SDQ: {offset.describe()} after {since} = {_d(shift.due)}; none is due on or "
+            f"after the 17th birthday {_d(b17)}"
+        )
 
-    _chain(ctx, kind="sdq", first_anchor=sdq_anchor,
-           offset_for=lambda n, _a: clock("sdq", "first" if n == 1 else "next"),
-           because=sdq_because,
-           candidates=[e for e in of("sdq") if sdq_anchor <= e.date < b17],
-           key_suffix=suffix, generate_until=p.end, stop_generating=b17, close=sdq_close)
+    _chain(
+        ctx,
+        kind="sdq",
+        first_anchor=sdq_anchor,
+        offset_for=lambda n, _a: clock("sdq", "first" if n == 1 else "next"),
+        because=sdq_because,
+        candidates=[e for e in of("sdq") if sdq_anchor <= e.date < b17],
+        key_suffix=suffix,
+        generate_until=p.end,
+        stop_generating=b17,
+        close=sdq_close,
+    )
 
     # Initial PEP and termly PEPs
     peps = of("pep_held")
@@ -510,26 +576,41 @@ def _period_items(ctx: _Ctx, p: _Period) -> None:
     if b3 <= decom < b18:
         offset = clock("initial_pep", "first")
         shift = offset.shift(decom, ctx.school)
-        ctx.add("initial_pep", f"initial_pep@{suffix}", shift.due,
-                f"Initial PEP: {offset.describe()} after entering care on {_d(decom)}"
-                f"{_shift_text(shift)} = {_d(shift.due)}; child aged 3 to 17 on that date",
-                done=peps[0] if peps else None, closing=close(shift.due))
+        ctx.add(
+            "initial_pep",
+            f"initial_pep@{suffix}",
+            shift.due,
+            f"Initial PEP: {offset.describe()} after entering care on {_d(decom)}"
+            f"{_shift_text(shift)} = {_d(shift.due)}; child aged 3 to 17 on that date",
+            done=peps[0] if peps else None,
+            closing=close(shift.due),
+        )
     _termly_peps(ctx, p, peps, b3, b18)
 
     # Permanence plan: by the second review
     if review1_held is not None:
         pp_offset = clock("permanence_plan", "held")
         pp_due = pp_offset.apply(review1_held)
-        because = (f"Plan for permanence by the second review: {pp_offset.describe()} after "
-                   f"review 1 was held on {_d(review1_held)} = {_d(pp_due)}")
+        because = (
+            f"Plan for permanence by the second review: {pp_offset.describe()} after "
+            f"review 1 was held on {_d(review1_held)} = {_d(pp_due)}"
+        )
     else:
         pp_offset = clock("permanence_plan", "not_held")
         pp_due = pp_offset.apply(review1_due)
-        because = (f"Plan for permanence by the second review: review 1 not yet held, so "
-                   f"{pp_offset.describe()} after its due date {_d(review1_due)} = {_d(pp_due)}")
+        because = (
+            f"Plan for permanence by the second review: review 1 not yet held, so "
+            f"{pp_offset.describe()} after its due date {_d(review1_due)} = {_d(pp_due)}"
+        )
     plans = of("permanence_plan_agreed")
-    ctx.add("permanence_plan", f"permanence_plan@{suffix}", pp_due, because,
-            done=plans[0] if plans else None, closing=close(pp_due))
+    ctx.add(
+        "permanence_plan",
+        f"permanence_plan@{suffix}",
+        pp_due,
+        because,
+        done=plans[0] if plans else None,
+        closing=close(pp_due),
+    )
 
 
 def _termly_peps(ctx: _Ctx, p: _Period, peps: list[Event], b3: date, b18: date) -> None:
@@ -544,12 +625,19 @@ def _termly_peps(ctx: _Ctx, p: _Period, peps: list[Event], b3: date, b18: date) 
             continue
         due = offset.apply(term.start, ctx.school)
         previous = ctx.school.previous_term_before(term.start)
-        opens = previous.end + timedelta(days=1) if previous is not None else term.start
+        # The holiday before the term runs from the day after the previous term ended
+        # (or, before the first configured term, from the start of its academic year).
+        if previous is not None:
+            opens = previous.end + timedelta(days=1)
+        else:
+            opens = min(term.start, academic_year_start(term.academic_year))
         done = next((e for e in peps if opens <= e.date <= due), None)
-        because = (f"Termly PEP for {term.label}: by {offset.describe()} ({term.start.isoformat()} "
-                   f"to {_d(due)}, half term {_d(term.half_term_start)} to "
-                   f"{_d(term.half_term_end)} included); a PEP held in the holiday before the "
-                   f"term (from {_d(opens)}) counts for it")
+        because = (
+            f"Termly PEP for {term.label}: by {offset.describe()} ({term.start.isoformat()} "
+            f"to {_d(due)}, half term {_d(term.half_term_start)} to "
+            f"{_d(term.half_term_end)} included); a PEP held in the holiday before the "
+            f"term (from {_d(opens)}) counts for it"
+        )
         closing = None
         missed = None
         if done is None:
@@ -557,8 +645,16 @@ def _termly_peps(ctx: _Ctx, p: _Period, peps: list[Event], b3: date, b18: date) 
                 closing = (p.end, "the period of care ended during the term")
             elif ctx.today > due:
                 missed = f"the term ended on {_d(due)} with no PEP held for it"
-        ctx.add("pep", f"pep@{term.label}", due, because, done=done, closing=closing,
-                missed_why=missed, term=term.label)
+        ctx.add(
+            "pep",
+            f"pep@{term.label}",
+            due,
+            because,
+            done=done,
+            closing=closing,
+            missed_why=missed,
+            term=term.label,
+        )
 
 
 # --------------------------------------------------------------------------- court work
@@ -570,8 +666,10 @@ def _court_items(ctx: _Ctx) -> None:
     for start in ctx.of_type("pre_proceedings_started"):
         due = weeks.apply(start.date)
         done = next((e for e in enders if e.date >= start.date), None)
-        because = (f"Pre-proceedings: {weeks.describe()} (config pre_proceedings_weeks) after "
-                   f"they started on {_d(start.date)} = {_d(due)}")
+        because = (
+            f"Pre-proceedings: {weeks.describe()} (config pre_proceedings_weeks) after "
+            f"they started on {_d(start.date)} = {_d(due)}"
+        )
         ctx.add("pre_proceedings", f"pre_proceedings@{_d(start.date)}", due, because, done=done)
 
     base = clock("proceedings", "first")
@@ -580,8 +678,10 @@ def _court_items(ctx: _Ctx) -> None:
     for issued in ctx.of_type("proceedings_issued"):
         final = next((e for e in finals if e.date >= issued.date), None)
         due = base.apply(issued.date)
-        because = (f"Care proceedings: 26 weeks beginning with the issue date {_d(issued.date)}, "
-                   f"i.e. {base.describe()} later = {_d(due)}")
+        because = (
+            f"Care proceedings: 26 weeks beginning with the issue date {_d(issued.date)}, "
+            f"i.e. {base.describe()} later = {_d(due)}"
+        )
         for ext in extensions:
             if ext.date < issued.date or (final is not None and ext.date >= final.date):
                 continue
@@ -633,9 +733,7 @@ def _eligibility(ctx: _Ctx) -> _Eligibility:
 
 
 def _count_until(ctx: _Ctx, until_exclusive: date) -> int:
-    return sum(
-        max(0, (min(e, until_exclusive) - s).days) for s, e in _counted_segments(ctx)
-    )
+    return sum(max(0, (min(e, until_exclusive) - s).days) for s, e in _counted_segments(ctx))
 
 
 def _support_end(ctx: _Ctx) -> tuple[date, bool]:
@@ -666,10 +764,12 @@ def _status_for(ctx: _Ctx) -> tuple[CareLeaverStatus, _Eligibility]:
     count_now = _count_until(ctx, today + timedelta(days=1))
     need = R.ELIGIBILITY_DAYS.n
     if el.date is not None and el.date <= today:
-        reached = (f"{need // 7} weeks ({need} days) looked after since 14th birthday "
-                   f"{_d(el.b14)}, reached on {_d(el.date)}; 16th birthday {_d(el.b16)}")
+        reached = (
+            f"{need // 7} weeks ({need} days) looked after since 14th birthday "
+            f"{_d(el.b14)}, reached on {_d(el.date)}; 16th birthday {_d(el.b16)}"
+        )
         left = _relevant_leaving(ctx, el.date)
-        until = ("25th birthday, support extended" if extended else "21st birthday")
+        until = "25th birthday, support extended" if extended else "21st birthday"
         if today >= support_end:
             category = "not_care_leaver"
             reason = f"support ended on {_d(support_end)} ({until}); was eligible: {reached}"
@@ -690,8 +790,7 @@ def _status_for(ctx: _Ctx) -> tuple[CareLeaverStatus, _Eligibility]:
     )
     counted = f"{count_now} days looked after since 14th birthday {_d(el.b14)} (needs {need})"
     if looked_after_16 and today < b21:
-        reason = (f"looked after on or after the 16th birthday {_d(b16)} but not eligible: "
-                  f"{counted}")
+        reason = f"looked after on or after the 16th birthday {_d(b16)} but not eligible: {counted}"
         if projected is not None:
             reason += f"; would become eligible on {_d(projected)}"
         return CareLeaverStatus("qualifying", None, support_end, reason, count_now, projected), el
@@ -710,7 +809,9 @@ def _looked_after_spans(ctx: _Ctx) -> Iterable[tuple[date, date]]:
 
 
 def care_leaver_status(
-    facts: ChildFacts, today: date, config: RuleConfig | None = None,
+    facts: ChildFacts,
+    today: date,
+    config: RuleConfig | None = None,
     terms: Sequence[Term] = DEFAULT_TERMS,
 ) -> CareLeaverStatus:
     """The young person's care-leaver category as of ``today`` (rules.md section 4)."""
@@ -734,17 +835,24 @@ def _care_leaver_items(ctx: _Ctx) -> None:
         return [e for e in ctx.of_type(*types) if e.date < support_end]
 
     anchor = max(el.b16, elig)
-    for kind, done_type in (("needs_assessment", "needs_assessment_completed"),
-                            ("pathway_plan", "pathway_plan_completed")):
+    for kind, done_type in (
+        ("needs_assessment", "needs_assessment_completed"),
+        ("pathway_plan", "pathway_plan_completed"),
+    ):
         offset = clock(kind, "first")
         due = offset.apply(anchor)
         if due >= support_end:
             continue
         done = next((e for e in before_end(done_type) if e.date >= anchor), None)
-        ctx.add(kind, kind, due,
-                f"{RULES_BY_KIND[kind].title}: {offset.describe()} after the later of the 16th "
-                f"birthday {_d(el.b16)} and the eligibility date {_d(elig)} = {_d(due)}",
-                done=done, closing=close(due))
+        ctx.add(
+            kind,
+            kind,
+            due,
+            f"{RULES_BY_KIND[kind].title}: {offset.describe()} after the later of the 16th "
+            f"birthday {_d(el.b16)} and the eligibility date {_d(elig)} = {_d(due)}",
+            done=done,
+            closing=close(due),
+        )
 
     left = _relevant_leaving(ctx, elig)
     if left is None:
@@ -757,31 +865,53 @@ def _care_leaver_items(ctx: _Ctx) -> None:
 
         def ppr_because(n: int, offset: Offset, a: date, shift: Shift) -> str:
             if n == 1:
-                since = (f"leaving care on {_d(left)} (pathway plan of {_d(plan.date)})"
-                         if a0 == left else
-                         f"the pathway plan completed on {_d(a0)} (left care on {_d(left)})")
+                since = (
+                    f"leaving care on {_d(left)} (pathway plan of {_d(plan.date)})"
+                    if a0 == left
+                    else f"the pathway plan completed on {_d(a0)} (left care on {_d(left)})"
+                )
             else:
                 since = f"the last review of the plan on {_d(a)} (left care on {_d(left)})"
             return f"Pathway plan review: {offset.describe()} after {since} = {_d(shift.due)}"
 
-        _chain(ctx, kind="pathway_plan_review", first_anchor=a0,
-               offset_for=lambda _n, _a: clock("pathway_plan_review", "next"),
-               because=ppr_because,
-               candidates=[e for e in before_end("pathway_plan_reviewed", "pathway_plan_completed")
-                           if e.date > a0],
-               key_suffix=_d(left), generate_until=None, stop_generating=support_end,
-               close=close)
+        _chain(
+            ctx,
+            kind="pathway_plan_review",
+            first_anchor=a0,
+            offset_for=lambda _n, _a: clock("pathway_plan_review", "next"),
+            because=ppr_because,
+            candidates=[
+                e
+                for e in before_end("pathway_plan_reviewed", "pathway_plan_completed")
+                if e.date > a0
+            ],
+            key_suffix=_d(left),
+            generate_until=None,
+            stop_generating=support_end,
+            close=close,
+        )
 
     def pac_because(n: int, offset: Offset, a: date, shift: Shift) -> str:
-        since = (f"leaving care on {_d(a)}" if n == 1
-                 else f"the last contact on {_d(a)} (left care on {_d(left)})")
+        since = (
+            f"leaving care on {_d(a)}"
+            if n == 1
+            else f"the last contact on {_d(a)} (left care on {_d(left)})"
+        )
         return f"Personal adviser contact: {offset.describe()} after {since} = {_d(shift.due)}"
 
     contacts = before_end("pa_contact")
-    _chain(ctx, kind="pa_contact", first_anchor=left,
-           offset_for=lambda _n, _a: clock("pa_contact", "next"), because=pac_because,
-           candidates=[e for e in contacts if e.date > left], key_suffix=_d(left),
-           generate_until=None, stop_generating=support_end, close=close)
+    _chain(
+        ctx,
+        kind="pa_contact",
+        first_anchor=left,
+        offset_for=lambda _n, _a: clock("pa_contact", "next"),
+        because=pac_because,
+        candidates=[e for e in contacts if e.date > left],
+        key_suffix=_d(left),
+        generate_until=None,
+        stop_generating=support_end,
+        close=close,
+    )
 
     visit = clock("pa_visit_after_move", "first")
     for move in ctx.of_type("accommodation_changed"):
@@ -791,10 +921,15 @@ def _care_leaver_items(ctx: _Ctx) -> None:
         if due >= support_end:
             continue
         done = next((e for e in contacts if e.date >= move.date), None)
-        ctx.add("pa_visit_after_move", f"pa_visit_after_move@{_d(move.date)}", due,
-                f"Personal adviser visit after a move: {visit.describe()} after moving on "
-                f"{_d(move.date)} = {_d(due)} (left care on {_d(left)})",
-                done=done, closing=close(due))
+        ctx.add(
+            "pa_visit_after_move",
+            f"pa_visit_after_move@{_d(move.date)}",
+            due,
+            f"Personal adviser visit after a move: {visit.describe()} after moving on "
+            f"{_d(move.date)} = {_d(due)} (left care on {_d(left)})",
+            done=done,
+            closing=close(due),
+        )
 
     _birthday_data(ctx, elig)
 
@@ -825,14 +960,23 @@ def _birthday_data(ctx: _Ctx, elig: date) -> None:
             continue
         due = due_offset.apply(b)
         done = next((e for e in records if opens <= e.date <= due), None)
-        because = (f"Care leaver data at age {age}: birthday {_d(b)}; recorded from "
-                   f"{window.describe()} before ({_d(opens)}) to {due_offset.describe()} after "
-                   f"({_d(due)}); was eligible from {_d(elig)} and left care on {_d(left)}")
+        because = (
+            f"Care leaver data at age {age}: birthday {_d(b)}; recorded from "
+            f"{window.describe()} before ({_d(opens)}) to {due_offset.describe()} after "
+            f"({_d(due)}); was eligible from {_d(elig)} and left care on {_d(left)}"
+        )
         missed = None
         if done is None and ctx.today > due:
             missed = f"the window closed on {_d(due)} with no data recorded"
-        ctx.add("care_leaver_birthday_data", f"care_leaver_birthday_data@{age}", due, because,
-                done=done, missed_why=missed, age=age)
+        ctx.add(
+            "care_leaver_birthday_data",
+            f"care_leaver_birthday_data@{age}",
+            due,
+            because,
+            done=done,
+            missed_why=missed,
+            age=age,
+        )
 
 
 # --------------------------------------------------------------------------- actions
@@ -855,8 +999,7 @@ def _actions(ctx: _Ctx) -> None:
         by = f" by {who}" if who else ""
         because = f'Action "{title}": set{by} on {_d(ev.date)}, due {_d(due)} as chosen'
         ident = str(ev.get("id", "")) or str(ev.index)
-        ctx.add("action", f"action@{ident}", due, because, completed=completed,
-                completed_by=ev.ref)
+        ctx.add("action", f"action@{ident}", due, because, completed=completed, completed_by=ev.ref)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -894,8 +1037,12 @@ def compute_items(
         k = item.key
         if k in seen:
             seen[k] += 1
-            item = Item(**{**{f.name: getattr(item, f.name) for f in fields(item)},
-                           "key_hint": f"{k}~{seen[k]}"})
+            item = Item(
+                **{
+                    **{f.name: getattr(item, f.name) for f in fields(item)},
+                    "key_hint": f"{k}~{seen[k]}",
+                }
+            )
         else:
             seen[k] = 1
         out.append(item)

@@ -164,7 +164,9 @@ class Rule:
 
 
 CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010"
-HEALTH_GUIDANCE = 'DfE/DHSC "Promoting the health and wellbeing of looked-after children" (2015, updated 2022)'
+HEALTH_GUIDANCE = (
+    'DfE/DHSC "Promoting the health and wellbeing of looked-after children" (2015, updated 2022)'
+)
 EDUCATION_GUIDANCE = 'DfE "Promoting the education of looked-after children" (2018)'
 CARE_LEAVERS_REGS = "Care Leavers (England) Regulations 2010"
 
@@ -201,7 +203,9 @@ RULES: tuple[Rule, ...] = (
             "one is always dated from the date actually held."
         ),
         clocks=(
-            Clock("first", "the date the child started to be looked after (DECOM)", WorkingDays(20)),
+            Clock(
+                "first", "the date the child started to be looked after (DECOM)", WorkingDays(20)
+            ),
             Clock("second", "the date review 1 was held", Months(3)),
             Clock("next", "the date the previous review was held", Months(6)),
         ),
@@ -218,7 +222,11 @@ RULES: tuple[Rule, ...] = (
             "A health assessment is due 20 working days after the child starts to be "
             "looked after (the regulations require it before the first review)."
         ),
-        clocks=(Clock("first", "the date the child started to be looked after (DECOM)", WorkingDays(20)),),
+        clocks=(
+            Clock(
+                "first", "the date the child started to be looked after (DECOM)", WorkingDays(20)
+            ),
+        ),
         completed_by="health_assessment (kind initial)",
         recurrence="once per period of care",
         applicability="every child in a period of care",
@@ -235,7 +243,9 @@ RULES: tuple[Rule, ...] = (
         ),
         clocks=(
             Clock("under_5", "the last health assessment, child under 5 on that date", Months(6)),
-            Clock("5_and_over", "the last health assessment, child 5 or over on that date", Months(12)),
+            Clock(
+                "5_and_over", "the last health assessment, child 5 or over on that date", Months(12)
+            ),
         ),
         completed_by="health_assessment (kind review)",
         recurrence="repeats while looked after",
@@ -252,10 +262,16 @@ RULES: tuple[Rule, ...] = (
             "this period of care, or after the child started to be looked after if none."
         ),
         clocks=(
-            Clock("first", "the date the child started to be looked after (DECOM)",
-                  Months(12, config_key="dental_months")),
-            Clock("next", "the last dental check in this period of care",
-                  Months(12, config_key="dental_months")),
+            Clock(
+                "first",
+                "the date the child started to be looked after (DECOM)",
+                Months(12, config_key="dental_months"),
+            ),
+            Clock(
+                "next",
+                "the last dental check in this period of care",
+                Months(12, config_key="dental_months"),
+            ),
         ),
         completed_by="dental_check",
         recurrence="repeats while looked after",
@@ -289,7 +305,9 @@ RULES: tuple[Rule, ...] = (
             "The first PEP is due 20 school days after the child starts to be looked after, "
             "for a child aged 3 to 17 on that date."
         ),
-        clocks=(Clock("first", "the date the child started to be looked after (DECOM)", SchoolDays(20)),),
+        clocks=(
+            Clock("first", "the date the child started to be looked after (DECOM)", SchoolDays(20)),
+        ),
         completed_by="pep_held (first PEP of the period)",
         recurrence="once per period of care",
         applicability="children aged 3 to 17 on the date care starts",
@@ -339,8 +357,13 @@ RULES: tuple[Rule, ...] = (
             "Pre-proceedings should conclude within 16 weeks (configurable) of starting: "
             "ended, or care proceedings issued."
         ),
-        clocks=(Clock("first", "the date pre-proceedings started",
-                      Weeks(16, config_key="pre_proceedings_weeks")),),
+        clocks=(
+            Clock(
+                "first",
+                "the date pre-proceedings started",
+                Weeks(16, config_key="pre_proceedings_weeks"),
+            ),
+        ),
         completed_by="pre_proceedings_ended or proceedings_issued",
         recurrence="one per pre-proceedings started",
         applicability="any child, in care or on the edge of care",
@@ -372,7 +395,9 @@ RULES: tuple[Rule, ...] = (
             "A needs assessment is due 3 months after the later of the 16th birthday and "
             "the date the young person became eligible."
         ),
-        clocks=(Clock("first", "the later of the 16th birthday and the eligibility date", Months(3)),),
+        clocks=(
+            Clock("first", "the later of the 16th birthday and the eligibility date", Months(3)),
+        ),
         completed_by="needs_assessment_completed",
         recurrence="once",
         applicability="eligible young people, once the eligibility date is reached",
@@ -383,7 +408,9 @@ RULES: tuple[Rule, ...] = (
         kind="pathway_plan",
         title="Pathway plan",
         summary="The pathway plan is due on the same date as the needs assessment.",
-        clocks=(Clock("first", "the later of the 16th birthday and the eligibility date", Months(3)),),
+        clocks=(
+            Clock("first", "the later of the 16th birthday and the eligibility date", Months(3)),
+        ),
         completed_by="pathway_plan_completed",
         recurrence="once; then reviewed once the young person leaves care",
         applicability="eligible young people, once the eligibility date is reached",
@@ -398,7 +425,11 @@ RULES: tuple[Rule, ...] = (
             "the last plan or review and the date of leaving care. While still in care it "
             "is reviewed at the statutory review instead."
         ),
-        clocks=(Clock("next", "the later of the last pathway plan (or review) and leaving care", Months(6)),),
+        clocks=(
+            Clock(
+                "next", "the later of the last pathway plan (or review) and leaving care", Months(6)
+            ),
+        ),
         completed_by="pathway_plan_reviewed",
         recurrence="repeats while relevant or former relevant",
         applicability="relevant and former relevant young people with a pathway plan",

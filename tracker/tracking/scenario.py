@@ -5,9 +5,12 @@
 text is ONE line naming the event by its index (0-based position in ``events``) and type,
 e.g. ``event 3 (review_held): date "2026-02-30" is not a valid date (YYYY-MM-DD)``.
 
-Unknown top-level keys (``expected``, ``note``, ...) are ignored. Inside an event the
-keys allowed are ``date``, ``type``, the fields of that type, and ``note``/``ref``; any
-other key is an error (it is most likely a misspelt field).
+Unknown top-level keys (``expected``, ``note``, ...) are ignored, and so are unknown keys
+inside an event (a record exported from a case system may carry more than the rules
+need). A field the rules need to compute a date is required (``legal_status`` on
+``legal_status_changed``, ``kind`` on ``health_assessment``, ``weeks`` on
+``proceedings_extended``); a field that only describes the event is optional, but must be
+valid when given.
 
 ``items_to_json(child_id, today, items)`` gives exactly the output format of
 scenarios.md.
@@ -27,8 +30,32 @@ LEGAL_STATUSES = frozenset(
     {"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"}
 )
 REASONS_CEASED = frozenset(
-    {"X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46",
-     "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "E43", "E44"}
+    {
+        "X1",
+        "E11",
+        "E12",
+        "E13",
+        "E14",
+        "E15",
+        "E16",
+        "E17",
+        "E2",
+        "E3",
+        "E41",
+        "E45",
+        "E46",
+        "E47",
+        "E48",
+        "E4A",
+        "E4B",
+        "E5",
+        "E6",
+        "E7",
+        "E8",
+        "E9",
+        "E43",
+        "E44",
+    }
 )
 ACCOMMODATION = frozenset("BCDEGHKRSTUVWXYZ0")
 ACTIVITIES = frozenset(
@@ -36,8 +63,15 @@ ACTIVITIES = frozenset(
 )
 IN_TOUCH = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})
 HEALTH_KINDS = ("initial", "review")
-PERMANENCE_PLANS = ("return_home", "adoption", "sgo", "cao", "long_term_fostering",
-                    "residential", "independence")
+PERMANENCE_PLANS = (
+    "return_home",
+    "adoption",
+    "sgo",
+    "cao",
+    "long_term_fostering",
+    "residential",
+    "independence",
+)
 FINAL_ORDERS_EXAMPLES = ("care_order", "placement_order", "sgo", "cao", "no_order")
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -121,31 +155,37 @@ _ACCOM = _code(ACCOMMODATION, "an OC3 accommodation letter (codes.md 6.8)")
 
 # type -> {field: (required, check)}
 EVENT_FIELDS: Mapping[str, Mapping[str, tuple[bool, Check]]] = {
-    "entered_care": {"legal_status": (True, _code(LEGAL_STATUSES, "a 903 legal status code (codes.md 6.2)"))},
-    "legal_status_changed": {"legal_status": (True, _code(LEGAL_STATUSES, "a 903 legal status code (codes.md 6.2)"))},
-    "left_care": {"reason": (True, _code(REASONS_CEASED, "a 903 reason episode ceased code (codes.md 6.6)"))},
+    "entered_care": {
+        "legal_status": (False, _code(LEGAL_STATUSES, "a 903 legal status code (codes.md 6.2)"))
+    },
+    "legal_status_changed": {
+        "legal_status": (True, _code(LEGAL_STATUSES, "a 903 legal status code (codes.md 6.2)"))
+    },
+    "left_care": {
+        "reason": (False, _code(REASONS_CEASED, "a 903 reason episode ceased code (codes.md 6.6)"))
+    },
     "review_held": {},
     "health_assessment": {"kind": (True, _choice(HEALTH_KINDS))},
     "dental_check": {},
-    "sdq": {"score": (True, _int_between(0, 40))},
+    "sdq": {"score": (False, _int_between(0, 40))},
     "pep_held": {},
-    "permanence_plan_agreed": {"plan": (True, _choice(PERMANENCE_PLANS))},
+    "permanence_plan_agreed": {"plan": (False, _choice(PERMANENCE_PLANS))},
     "pre_proceedings_started": {},
     "pre_proceedings_ended": {},
     "proceedings_issued": {},
     "proceedings_extended": {"weeks": (True, _int_between(1, 8))},
-    "final_order": {"order": (True, _order)},
+    "final_order": {"order": (False, _order)},
     "needs_assessment_completed": {},
     "pathway_plan_completed": {},
     "pathway_plan_reviewed": {},
     "pa_contact": {},
     "pa_extended_to_25": {},
-    "accommodation_changed": {"accommodation": (True, _ACCOM), "suitable": (True, _boolean)},
+    "accommodation_changed": {"accommodation": (False, _ACCOM), "suitable": (False, _boolean)},
     "care_leaver_data_recorded": {
-        "in_touch": (True, _code(IN_TOUCH, "one of YES, NO, REFU (or DIED, NREQ, RHOM)")),
-        "activity": (True, _code(ACTIVITIES, "a 903 activity code (codes.md 6.8)")),
-        "accommodation": (True, _ACCOM),
-        "suitable": (True, _boolean),
+        "in_touch": (False, _code(IN_TOUCH, "one of YES, NO, REFU (or DIED, NREQ, RHOM)")),
+        "activity": (False, _code(ACTIVITIES, "a 903 activity code (codes.md 6.8)")),
+        "accommodation": (False, _ACCOM),
+        "suitable": (False, _boolean),
     },
     # extension for the app: an action set by a worker or manager
     "action": {
@@ -180,10 +220,6 @@ def _event(i: int, raw: Any, dob: date) -> Event:
             f"{where}: date {when.isoformat()} is before the date of birth {dob.isoformat()}"
         )
     spec = EVENT_FIELDS[etype]
-    for key in raw:
-        if key not in spec and key not in _ALWAYS_ALLOWED:
-            allowed = ", ".join(spec) if spec else "none"
-            raise ScenarioError(f'{where}: unknown field "{key}" (fields for {etype}: {allowed})')
     data: dict[str, Any] = {}
     for name, (required, check) in spec.items():
         if name not in raw:
@@ -246,7 +282,11 @@ def parse_scenario(
     if not isinstance(child, Mapping):
         raise ScenarioError('missing "child" object with "id" and "date_of_birth"')
     child_id = child.get("id")
-    if isinstance(child_id, bool) or not isinstance(child_id, str | int) or str(child_id).strip() == "":
+    if (
+        isinstance(child_id, bool)
+        or not isinstance(child_id, str | int)
+        or str(child_id).strip() == ""
+    ):
         raise ScenarioError(f"child id {_show(child_id)} must be a non-empty text")
     if "date_of_birth" not in child:
         raise ScenarioError('child: missing "date_of_birth" (YYYY-MM-DD)')
