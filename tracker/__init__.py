@@ -94,6 +94,8 @@ BLUEPRINTS = (
     "tracker.education.views",
     "tracker.permanence.views",
     "tracker.leaving_care.views",
+    "tracker.alerts.views",
+    "tracker.jobs.views",
 )
 
 

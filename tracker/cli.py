@@ -50,8 +50,14 @@ def _tracking_commands(app: Flask) -> None:
     register(app)
 
 
+def _jobs_commands(app: Flask) -> None:
+    from tracker.jobs.commands import register
+
+    register(app)
+
+
 #: Functions that add a domain's commands to the app.
-_EXTRA: list = [_tracking_commands]
+_EXTRA: list = [_tracking_commands, _jobs_commands]
 
 
 # tracker db ---------------------------------------------------------------------------

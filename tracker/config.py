@@ -58,6 +58,44 @@ class DefaultConfig:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "tracker@council.invalid"
+    #: Seconds to wait for the mail server before giving up on this run.
+    MAIL_TIMEOUT = 30
+    #: An email the server refuses is retried with a growing delay (MAIL_RETRY_SECONDS,
+    #: doubled at each attempt, at most MAIL_RETRY_MAX_SECONDS) and marked failed — shown
+    #: on the admin page — after MAIL_MAX_ATTEMPTS. A server that cannot be reached at all
+    #: uses up no attempts: the mail waits in the outbox until it is back.
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 3600
+    #: Emails sent per run of the send-email job.
+    MAIL_BATCH_SIZE = 200
+    #: An email claimed for sending this long ago by a sender that never finished is
+    #: marked failed ("may or may not have been delivered") rather than sent again.
+    MAIL_CLAIM_TIMEOUT_SECONDS = 600
+
+    #: Scheduler (``tracker scheduler``, its own process). Times are Europe/London,
+    #: "HH:MM" or "HH:MM:SS". The scan refreshes every child's statuses, raises alerts,
+    #: escalates and queues the day's digests; DIGEST_AT is the latest time the digests
+    #: are queued if the scan has not managed it by then.
+    SCAN_AT = "06:30"
+    DIGEST_AT = "07:30"
+    #: How often the outbox is sent.
+    EMAIL_EVERY_SECONDS = 60
+    #: Run the scan once when the scheduler starts (it does nothing if today's has run).
+    SCAN_ON_START = True
+    #: A scheduled run that could not start on time (the scheduler was down) still runs,
+    #: once, if it is at most this late; later than that it waits for its next time.
+    MISFIRE_GRACE_SECONDS = 6 * 3600
+    #: How often a standby scheduler tries to take over, and the active one checks it
+    #: still holds the single-instance lock.
+    SCHEDULER_POLL_SECONDS = 5
+    #: A job run still marked running after this long (or whose process has died) is
+    #: treated as interrupted, and the job may run again for that day.
+    JOB_STALE_AFTER_SECONDS = 3 * 3600
+    #: Job runs of jobs that run many times a day (send-email) are kept this long.
+    JOB_RUN_KEEP_DAYS = 30
+    #: Children recomputed per transaction by the scan.
+    SCAN_BATCH_SIZE = 500
 
     #: Base URL used in emails for links back into the service.
     BASE_URL = "http://127.0.0.1:5000"

@@ -18,3 +18,5 @@ from tracker.leaving_care.models import (  # noqa: F401
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan  # noqa: F401
 from tracker.reviews.models import Review  # noqa: F401
 from tracker.tracking.models import Action, Setting, TrackedItem  # noqa: F401
+from tracker.alerts.models import Alert, Notification, OutboxEmail  # noqa: F401
+from tracker.jobs.models import JobRun  # noqa: F401

@@ -1,0 +1,106 @@
+"""Reads: the scan's selection, notifications, the outbox and job runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Select, func, inspect, select, text
+from sqlalchemy.orm import Session
+
+from tracker.alerts.models import Alert, Notification, OutboxEmail
+from tracker.children.models import Child
+from tracker.jobs.models import JobRun
+from tracker.tracking.models import TrackedItem
+
+ALERT_STATUSES = ("overdue", "due_soon")
+
+
+def open_item_conditions(today: dt.date, due_soon_days: int) -> list[Any]:
+    """Open items that are overdue or due soon as of ``today``.
+
+    The due-date bound lets the database walk the partial index on open items
+    (``ix_tracked_items_open_due``); the status test keeps the engine's word on items
+    with special rules (a PEP is never "overdue"). ``is_open = true`` (not ``IS TRUE``) so
+    PostgreSQL and SQLite match the index predicate.
+    """
+    return [
+        TrackedItem.is_open == True,  # noqa: E712
+        TrackedItem.due_on <= today + dt.timedelta(days=due_soon_days),
+        TrackedItem.status.in_(ALERT_STATUSES),
+    ]
+
+
+def select_alert_candidates(today: dt.date, due_soon_days: int) -> Select[Any]:
+    """The daily scan's selection: every open item overdue or due soon (see the bench)."""
+    return (select(TrackedItem.id, TrackedItem.child_id, TrackedItem.status, TrackedItem.due_on,
+                   TrackedItem.owner_id, TrackedItem.team_id)
+            .where(*open_item_conditions(today, due_soon_days)))
+
+
+# ---------------------------------------------------------------------------- notifications
+
+
+def count_unread(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Notification)
+                          .where(Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def list_notifications(user_id: int) -> Select[Any]:
+    """A user's notifications, unread first, newest first (rows for the list page)."""
+    return (select(Notification, Alert, TrackedItem, Child)
+            .join(Alert, Alert.id == Notification.alert_id)
+            .join(TrackedItem, TrackedItem.id == Alert.item_id)
+            .join(Child, Child.id == Alert.child_id)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.read_at.is_not(None), Alert.raised_on.desc(), Notification.id.desc()))
+
+
+# ---------------------------------------------------------------------------- outbox
+
+
+def count_outbox(session: Session) -> dict[str, int]:
+    counts = dict.fromkeys(("pending", "sending", "sent", "failed"), 0)
+    for status, n in session.execute(select(OutboxEmail.status, func.count()).group_by(OutboxEmail.status)):
+        counts[status] = n
+    return counts
+
+
+def list_outbox(status: str | None = None) -> Select[Any]:
+    stmt = select(OutboxEmail)
+    if status:
+        stmt = stmt.where(OutboxEmail.status == status)
+    return stmt.order_by(OutboxEmail.id.desc())
+
+
+# ---------------------------------------------------------------------------- job runs
+
+
+def last_runs(session: Session) -> dict[str, JobRun]:
+    """The latest run of each job."""
+    latest = (select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery())
+    rows = session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id))
+    return {r.job: r for r in rows}
+
+
+def list_recent_runs(session: Session, jobs: list[str], *, limit: int = 30) -> list[JobRun]:
+    return list(session.scalars(select(JobRun).where(JobRun.job.in_(jobs)).order_by(JobRun.id.desc()).limit(limit)))
+
+
+def last_failures(session: Session) -> dict[str, JobRun]:
+    """The latest failed run of each job (a job that runs every minute hides it otherwise)."""
+    latest = (select(JobRun.job, func.max(JobRun.id).label("id")).where(JobRun.status == "failed")
+              .group_by(JobRun.job).subquery())
+    return {r.job: r for r in session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id))}
+
+
+def next_run_times(session: Session) -> dict[str, dt.datetime]:
+    """When the scheduler will next run each job (from APScheduler's job store, if any)."""
+    bind = session.get_bind()
+    if not inspect(bind).has_table("apscheduler_jobs"):
+        return {}
+    out: dict[str, dt.datetime] = {}
+    for job_id, ts in session.execute(text("SELECT id, next_run_time FROM apscheduler_jobs")):
+        if ts is not None:
+            out[job_id] = dt.datetime.fromtimestamp(float(ts), dt.UTC)
+    return out

@@ -1,0 +1,146 @@
+"""The ``tracker scheduler`` process: APScheduler 3 with a persistent job store.
+
+Never started inside web workers. One process is active at a time (see
+:mod:`tracker.jobs.lock`); the others wait as standby and take over when it dies.
+
+At start the active process *reconciles* the job store with the registry without losing
+missed runs: a job whose schedule is unchanged is left exactly as stored, so if its
+next run time passed while no scheduler was running, APScheduler runs it once straight
+away (``coalesce=True``, within ``MISFIRE_GRACE_SECONDS``). A job whose schedule changed
+keeps a missed run too (its next run time is the earlier of the stored one and the new
+schedule's). Jobs no longer registered are removed. Whatever runs twice by accident is
+harmless: each daily job's run is claimed in ``job_runs`` for its business day.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+from tracker import clock
+from tracker.db import make_engine
+from tracker.jobs.lock import LeaderLock, make_lock
+from tracker.jobs.registry import load_jobs
+
+log = logging.getLogger("tracker.scheduler")
+
+#: The app the scheduled functions run in (set by :func:`serve`).
+_APP: Flask | None = None
+JOB_TABLE = "apscheduler_jobs"
+LONDON = "Europe/London"
+
+
+def fire(name: str) -> None:
+    """What the job store calls (by reference ``tracker.jobs.scheduler:fire``)."""
+    from tracker.jobs.runner import run_job
+
+    if _APP is None:  # pragma: no cover - only ever called inside serve()
+        raise RuntimeError("the scheduler app is not set")
+    with _APP.app_context():
+        outcome = run_job(name)
+    level = logging.ERROR if outcome.status == "failed" else logging.INFO
+    if outcome.status != "ok" or name != "send-email" or any(
+            outcome.counts.get(k) for k in ("sent", "retrying", "failed", "interrupted")):
+        log.log(level, "%s", outcome.summary())
+
+
+def build_scheduler(app: Flask) -> BackgroundScheduler:
+    config = app.config
+    store = SQLAlchemyJobStore(engine=make_engine(config["DATABASE_URL"]), tablename=JOB_TABLE)
+    return BackgroundScheduler(
+        jobstores={"default": store, "memory": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(4)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": int(config["MISFIRE_GRACE_SECONDS"])},
+        timezone=LONDON,
+    )
+
+
+def reconcile(scheduler: BackgroundScheduler, config: Any) -> dict[str, str]:
+    """Make the stored jobs match the registry, keeping any run missed while stopped.
+
+    The scheduler must be started paused, so stored jobs are visible and nothing runs yet.
+    Returns what was done to each job (for the log).
+    """
+    wanted = {name: job for name, job in load_jobs().items() if job.schedule is not None}
+    stored = {j.id: j for j in scheduler.get_jobs(jobstore="default")}
+    now = clock.now()
+    done: dict[str, str] = {}
+    for name, job in wanted.items():
+        trigger = job.schedule(config)
+        func_ref = f"{__name__}:fire"
+        existing = stored.get(name)
+        if existing is None:
+            scheduler.add_job(func_ref, trigger, id=name, name=name, args=[name], jobstore="default")
+            done[name] = "added"
+        elif str(existing.trigger) == str(trigger) and existing.func_ref == func_ref and list(existing.args) == [name]:
+            done[name] = "kept" + (" (missed run due now)" if existing.next_run_time and
+                                   existing.next_run_time <= now else "")
+        else:
+            new_next = trigger.get_next_fire_time(None, now)
+            old_next = existing.next_run_time
+            next_run = min(old_next, new_next) if old_next and new_next else (new_next or old_next)
+            scheduler.modify_job(name, jobstore="default", func=func_ref, args=[name], trigger=trigger,
+                                 next_run_time=next_run, name=name)
+            done[name] = "schedule changed"
+    for name in set(stored) - set(wanted):
+        scheduler.remove_job(name, jobstore="default")
+        done[name] = "removed"
+    return done
+
+
+def serve(app: Flask, stop: threading.Event, lock: LeaderLock | None = None) -> None:
+    """Wait for the lock, then run the scheduler until ``stop`` is set or the lock is lost."""
+    global _APP
+    _APP = app
+    config = app.config
+    poll = max(1, int(config["SCHEDULER_POLL_SECONDS"]))
+    lock = lock or make_lock(config["DATABASE_URL"], app.instance_path)
+    standby_logged = False
+    while not stop.is_set():
+        if not lock.try_acquire():
+            if not standby_logged:
+                log.info("standby: another scheduler holds the %s; waiting to take over", lock.description)
+                standby_logged = True
+            stop.wait(poll)
+            continue
+        standby_logged = False
+        log.info("active: holding the %s", lock.description)
+        scheduler = build_scheduler(app)
+        scheduler.start(paused=True)
+        try:
+            for name, what in sorted(reconcile(scheduler, config).items()):
+                log.info("job %s: %s", name, what)
+            if config.get("SCAN_ON_START"):
+                scheduler.add_job(f"{__name__}:fire", "date", args=["scan"], id="scan-at-start",
+                                  jobstore="memory", misfire_grace_time=None)
+            scheduler.resume()
+            while not stop.wait(poll):
+                if not lock.still_held():
+                    log.error("lost the %s; stopping jobs and going back to standby", lock.description)
+                    break
+        finally:
+            scheduler.shutdown(wait=True)
+            lock.release()
+    log.info("stopped")
+
+
+def run_forever(app: Flask) -> None:
+    """Entry point of ``tracker scheduler``: serve until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: Any) -> None:
+        log.info("signal %d: finishing running jobs, then stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    serve(app, stop)
