@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
 from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.validators import Optional as OptionalV
 
@@ -52,3 +58,34 @@ class LegalStatusForm(FlaskForm):
     start_on = GovDateField("Date of change")
     code = code_select("New legal status", codes.LEGAL_STATUS)
     submit = SubmitField("Record legal status", widget=GovSubmitInput())
+
+
+class _WarningSubmit(GovSubmitInput):
+    def map_gov_params(self, field, **kwargs):  # type: ignore[no-untyped-def]
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("classes", "govuk-button--warning")
+        return params
+
+
+class ConfirmDeleteForm(VersionedForm):
+    """Delete a record entered by mistake; carries the version it was opened at."""
+
+    submit = SubmitField("Yes, delete it", widget=_WarningSubmit())
+
+
+class ActionForm(FlaskForm):
+    title = StringField("What needs to be done", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter what needs to be done"),
+                                    Length(max=200, message="Keep it to 200 characters or fewer")])
+    owner_id = SelectField("Who will do it", coerce=lambda v: int(v) if v else None, widget=GovSelect(),
+                           validate_choice=False)
+    due_on = GovDateField("Due date", description="For example, 27 3 2027")
+    source = SelectField("Agreed at", widget=GovSelect(), validate_choice=False, choices=[
+        SelectChoice("other", "Other"), SelectChoice("meeting", "Tracking meeting"),
+        SelectChoice("review", "Statutory review"), SelectChoice("pathway_plan", "Pathway plan")])
+    submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+class CompleteActionForm(VersionedForm):
+    completed_on = GovDateField("Date it was done", description="For example, 27 3 2027")
+    submit = SubmitField("Mark as done", widget=GovSubmitInput())

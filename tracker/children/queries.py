@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, case, exists, extract, false, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from tracker.auth.models import Team, User
-from tracker.auth.roles import SEE_ALL_RESTRICTED
+from tracker.auth.roles import SEE_ALL_RESTRICTED, VIEW_SERVICE, VIEW_TEAM
 from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.tracking.models import TrackedItem
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -53,3 +56,293 @@ def get_current_legal_status(session: Session, child: Child, on: dt.date) -> str
 
 def get_open_care_period(session: Session, child: Child) -> CarePeriod | None:
     return session.scalar(select(CarePeriod).where(CarePeriod.child_id == child.id, CarePeriod.end_on.is_(None)))
+
+
+# Caseload ------------------------------------------------------------------------------
+
+#: Age bands for the caseload filter: label -> (youngest, oldest or None).
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "0-4": (0, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17), "18-plus": (18, None),
+}
+STATUS_FILTERS = {"overdue": "Any overdue", "due_soon": "Any due soon", "none": "None overdue or due soon"}
+CASEWORK_ROLES = ("social_worker", "team_manager", "group_manager")
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What the caseload page and its CSV export are filtered by (all optional)."""
+
+    status: str = ""
+    legal_status: str = ""
+    age_band: str = ""
+    care_leaver: str = ""
+    q: str = ""
+    #: A worker's id, or -1 for children with no allocated worker (managers only).
+    worker_id: int | None = None
+    team_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.status, self.legal_status, self.age_band, self.care_leaver, self.q.strip(),
+                    self.worker_id is not None, self.team_id is not None))
+
+
+@dataclass(frozen=True)
+class CaseloadScope:
+    """Whose children a user's caseload covers.
+
+    ``own``: the children allocated to the user (social workers, and anyone without a
+    team-wide view); ``team``: a team manager's team, switchable by worker; ``service``:
+    every team in a group manager's service (administrators: every team), filterable by
+    team and worker.
+    """
+
+    level: str
+    teams: tuple[Team, ...] = ()
+    workers: tuple[User, ...] = ()
+
+    @property
+    def team_ids(self) -> set[int]:
+        return {t.id for t in self.teams}
+
+    @property
+    def worker_ids(self) -> set[int]:
+        return {w.id for w in self.workers}
+
+
+def get_caseload_scope(session: Session, user: User) -> CaseloadScope:
+    if user.can(VIEW_SERVICE):
+        teams_q = select(Team).order_by(Team.name)
+        if user.managed_service_id is not None:
+            teams_q = teams_q.where(Team.service_id == user.managed_service_id)
+        teams = tuple(session.scalars(teams_q))
+        level = "service"
+    elif user.can(VIEW_TEAM) and user.team_id is not None:
+        teams = tuple(session.scalars(select(Team).where(Team.id == user.team_id)))
+        level = "team"
+    else:
+        return CaseloadScope(level="own")
+    workers = tuple(session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(CASEWORK_ROLES),
+                           User.team_id.in_([t.id for t in teams]))
+        .order_by(User.name)))
+    return CaseloadScope(level=level, teams=teams, workers=workers)
+
+
+def _years_before(on: dt.date, years: int) -> dt.date:
+    """The date ``years`` years before ``on`` (29 February becomes 28 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def _age_on(dob: Any, on: Any) -> ColumnElement[int]:
+    """Age in whole years on ``on`` (a date column or expression), in portable SQL."""
+    birthday_later = ((extract("month", on) * 100 + extract("day", on))
+                      < (extract("month", dob) * 100 + extract("day", dob)))
+    return extract("year", on) - extract("year", dob) - case((birthday_later, 1), else_=0)
+
+
+def caseload_columns(today: dt.date) -> dict[str, Any]:
+    """SQL expressions for one caseload row, correlated to ``Child``."""
+    in_care = exists().where(CarePeriod.child_id == Child.id, CarePeriod.start_on <= today,
+                             or_(CarePeriod.end_on.is_(None), CarePeriod.end_on > today))
+    legal_status = (select(LegalStatus.code)
+                    .where(LegalStatus.child_id == Child.id, LegalStatus.start_on <= today)
+                    .order_by(LegalStatus.start_on.desc()).limit(1).scalar_subquery())
+    # Care leaver (a heuristic, deliberately simple SQL): the child has a period of care
+    # that had started by today and was still open on or after their 16th birthday, i.e.
+    # their age on the day the period ended (or today, if it is open) is 16 or more. The
+    # statutory test (13 weeks looked after since 14, rules.md §4) is the engine's job;
+    # this filter only has to find the older cohort quickly.
+    care_leaver = exists().where(
+        CarePeriod.child_id == Child.id, CarePeriod.start_on <= today,
+        _age_on(Child.date_of_birth, func.coalesce(CarePeriod.end_on, today)) >= 16)
+    next_item = (select(TrackedItem.kind).where(TrackedItem.child_id == Child.id, TrackedItem.is_open.is_(True))
+                 .order_by(TrackedItem.due_on, TrackedItem.id).limit(1).scalar_subquery())
+    return {"in_care": in_care, "legal_status": case((in_care, legal_status), else_=None),
+            "care_leaver": care_leaver, "next_kind": next_item}
+
+
+def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: CaseloadFilters, *,
+                  today: dt.date) -> Select[Any]:
+    """The caseload as one statement: a row per child with its open-item counts.
+
+    Counts come from ``tracked_items`` (open items only) aggregated in one grouped
+    subquery joined to the children, so a page of 25 or an export of 10,000 is a single
+    query, never one per child. Most urgent first: most overdue, then most due soon,
+    then the earliest next due date.
+    """
+    counts = (select(TrackedItem.child_id.label("child_id"),
+                     func.sum(case((TrackedItem.status == "overdue", 1), else_=0)).label("overdue"),
+                     func.sum(case((TrackedItem.status == "due_soon", 1), else_=0)).label("due_soon"),
+                     func.min(TrackedItem.due_on).label("next_due"))
+              .where(TrackedItem.is_open.is_(True)).group_by(TrackedItem.child_id).subquery())
+    overdue = func.coalesce(counts.c.overdue, 0)
+    due_soon = func.coalesce(counts.c.due_soon, 0)
+    cols = caseload_columns(today)
+    worker = aliased(User)
+    stmt = (select(Child, overdue.label("overdue"), due_soon.label("due_soon"), counts.c.next_due.label("next_due"),
+                   cols["next_kind"].label("next_kind"), cols["legal_status"].label("legal_status"),
+                   cols["care_leaver"].label("care_leaver"), worker.name.label("worker_name"),
+                   Team.name.label("team_name"))
+            .outerjoin(counts, counts.c.child_id == Child.id)
+            .outerjoin(worker, worker.id == Child.allocated_worker_id)
+            .outerjoin(Team, Team.id == Child.team_id)
+            .where(visible_to(user)))
+
+    # Whose children.
+    if scope.level == "own":
+        stmt = stmt.where(Child.allocated_worker_id == user.id)
+    else:
+        if scope.level == "team" or user.managed_service_id is not None:
+            stmt = stmt.where(Child.team_id.in_(scope.team_ids or {-1}))
+        if filters.team_id is not None:
+            stmt = stmt.where(Child.team_id == filters.team_id)
+        if filters.worker_id == -1:
+            stmt = stmt.where(Child.allocated_worker_id.is_(None))
+        elif filters.worker_id is not None:
+            stmt = stmt.where(Child.allocated_worker_id == filters.worker_id)
+
+    if filters.status == "overdue":
+        stmt = stmt.where(overdue > 0)
+    elif filters.status == "due_soon":
+        stmt = stmt.where(due_soon > 0)
+    elif filters.status == "none":
+        stmt = stmt.where(overdue == 0, due_soon == 0)
+    if filters.legal_status == "none":
+        stmt = stmt.where(~cols["in_care"])
+    elif filters.legal_status:
+        stmt = stmt.where(cols["legal_status"] == filters.legal_status)
+    if filters.age_band in AGE_BANDS:
+        youngest, oldest = AGE_BANDS[filters.age_band]
+        stmt = stmt.where(Child.date_of_birth <= _years_before(today, youngest))
+        if oldest is not None:
+            stmt = stmt.where(Child.date_of_birth > _years_before(today, oldest + 1))
+    if filters.care_leaver == "yes":
+        stmt = stmt.where(cols["care_leaver"])
+    elif filters.care_leaver == "no":
+        stmt = stmt.where(~cols["care_leaver"])
+    q = filters.q.strip()
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_((Child.first_name + " " + Child.last_name).ilike(like, escape="\\"),
+                              (Child.last_name + ", " + Child.first_name).ilike(like, escape="\\"),
+                              Child.local_id.ilike(like, escape="\\")))
+    return stmt.order_by(overdue.desc(), due_soon.desc(), counts.c.next_due.asc().nulls_last(),
+                         Child.last_name, Child.first_name, Child.id)
+
+
+# Chronology ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    on: dt.date
+    what: str
+    detail: str = ""
+    #: Where the fact lives (table name and id), so the page can link to its correction.
+    table: str = ""
+    record_id: int | None = None
+    #: Orders facts on the same day: leaving care before entering again, and so on.
+    order: int = 5
+
+
+def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
+    """Every recorded fact about ``child``, oldest first (one query per fact table)."""
+    from tracker import codes
+    from tracker.education.models import Pep
+    from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
+    from tracker.leaving_care.models import (
+        PATHWAY_EVENTS,
+        Accommodation,
+        CareLeaverRecord,
+        PaContact,
+        PathwayEvent,
+    )
+    from tracker.permanence.models import (
+        COURT_EVENTS,
+        MILESTONES,
+        ORDERS,
+        PLANS,
+        CourtEvent,
+        PermanenceMilestone,
+        PermanencePlan,
+    )
+    from tracker.placements.models import Placement
+    from tracker.reviews.models import Review
+    from tracker.tracking.models import Action
+
+    def rows(model: Any) -> list[Any]:
+        return list(session.scalars(select(model).where(model.child_id == child.id)))
+
+    out: list[ChronologyEntry] = []
+    add = out.append
+    for p in rows(CarePeriod):
+        add(ChronologyEntry(p.start_on, "Started to be looked after",
+                            codes.CATEGORY_OF_NEED.label(p.category_of_need), "care_periods", p.id, 1))
+        if p.end_on:
+            add(ChronologyEntry(p.end_on, "Stopped being looked after", codes.REASON_CEASED.label(p.reason_ceased),
+                                "care_periods", p.id, 0))
+    for s in rows(LegalStatus):
+        add(ChronologyEntry(s.start_on, "Legal status", codes.LEGAL_STATUS.label(s.code), "legal_statuses", s.id, 2))
+    for pl in rows(Placement):
+        add(ChronologyEntry(pl.start_on, "Placement started", codes.PLACEMENT_TYPE.label(pl.placement_type),
+                            "placements", pl.id, 3))
+        if pl.end_on:
+            add(ChronologyEntry(pl.end_on, "Placement ended", codes.REASON_PLACE_CHANGE.label(pl.end_reason),
+                                "placements", pl.id, 2))
+    for r in rows(Review):
+        add(ChronologyEntry(r.held_on, "Statutory review held", r.participation or "", "reviews", r.id))
+    for h in rows(HealthAssessment):
+        add(ChronologyEntry(h.held_on, f"{h.kind.capitalize()} health assessment", "", "health_assessments", h.id))
+    for d in rows(DentalCheck):
+        add(ChronologyEntry(d.checked_on, "Dental check", "", "dental_checks", d.id))
+    for q in rows(SdqScore):
+        add(ChronologyEntry(q.completed_on, "SDQ completed", f"Score {q.score} ({q.band})", "sdq_scores", q.id))
+    for pep in rows(Pep):
+        add(ChronologyEntry(pep.held_on, "Personal education plan (PEP) meeting", "", "peps", pep.id))
+    for plan in rows(PermanencePlan):
+        add(ChronologyEntry(plan.agreed_on, "Permanence plan agreed", PLANS.get(plan.plan, plan.plan),
+                            "permanence_plans", plan.id))
+    for m in rows(PermanenceMilestone):
+        add(ChronologyEntry(m.on, MILESTONES.get(m.kind, m.kind), "", "permanence_milestones", m.id))
+    for c in rows(CourtEvent):
+        detail = []
+        if c.weeks:
+            detail.append(f"{c.weeks} weeks")
+        if c.court_order:
+            detail.append(ORDERS.get(c.court_order, c.court_order))
+        if c.notes:
+            detail.append(c.notes)
+        add(ChronologyEntry(c.on, COURT_EVENTS.get(c.kind, c.kind), "; ".join(detail), "court_events", c.id))
+    for a in rows(Action):
+        add(ChronologyEntry(a.created_on, f"Action set: {a.title}", f"Due {a.due_on:%d/%m/%Y}", "actions", a.id))
+        if a.completed_on:
+            add(ChronologyEntry(a.completed_on, f"Action done: {a.title}", "", "actions", a.id))
+    for e in rows(PathwayEvent):
+        add(ChronologyEntry(e.on, PATHWAY_EVENTS.get(e.kind, e.kind), "", "pathway_events", e.id))
+    for pc in rows(PaContact):
+        add(ChronologyEntry(pc.contact_on, "Personal adviser contact", pc.method, "pa_contacts", pc.id))
+    for acc in rows(Accommodation):
+        add(ChronologyEntry(acc.start_on, "Accommodation", f"{acc.accommodation} "
+                            f"({'suitable' if acc.suitable else 'not suitable'})", "accommodations", acc.id))
+    for rec in rows(CareLeaverRecord):
+        add(ChronologyEntry(rec.recorded_on, "Care leaver information recorded", rec.in_touch,
+                            "care_leaver_records", rec.id))
+    out.sort(key=lambda e: (e.on, e.order, e.what))
+    return out
+
+
+def list_open_items(session: Session, child: Child, *, limit: int = 5) -> list[TrackedItem]:
+    """The child's next due items (open ones, earliest first)."""
+    return list(session.scalars(select(TrackedItem).where(TrackedItem.child_id == child.id,
+                                                          TrackedItem.is_open.is_(True))
+                                .order_by(TrackedItem.due_on, TrackedItem.id).limit(limit)))
+
+
+def list_items_of(session: Session, child: Child, *kinds: str) -> list[TrackedItem]:
+    """The child's tracked items of some kinds, most recent due date first."""
+    return list(session.scalars(select(TrackedItem).where(TrackedItem.child_id == child.id,
+                                                          TrackedItem.kind.in_(kinds))
+                                .order_by(TrackedItem.due_on.desc(), TrackedItem.id.desc())))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,16 +10,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from tracker import audit, clock
+from tracker import audit, clock, codes
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Team, User
 from tracker.auth.roles import EDIT_CASE, VIEW_AUDIT, VIEW_CHILDREN
 from tracker.children import queries, services
-from tracker.children.forms import ChildForm, EndCareForm, LegalStatusForm, StartCareForm
+from tracker.children.forms import (
+    ChildForm,
+    ConfirmDeleteForm,
+    EndCareForm,
+    LegalStatusForm,
+    StartCareForm,
+)
 from tracker.children.models import CarePeriod, Child
 from tracker.extensions import db
 from tracker.placements.models import Placement
-from tracker.web import paginate, requires, save, signed_in
+from tracker.web import csv_response, paginate, requires, save, signed_in
 
 bp = Blueprint("children", __name__)
 
@@ -99,6 +106,7 @@ def show_child(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     return render_template("children/overview.html", child=child, today=today, tab="overview",
+                           next_items=queries.list_open_items(db.session, child),
                            **_child_context(child, today))
 
 
@@ -213,3 +221,218 @@ def change_legal_status(child_id: int) -> Any:
 def flash_and_back(message: str, child: Child) -> Any:
     flash(message, "success")
     return redirect(url_for("children.show_child", child_id=child.id))
+
+
+# Caseload ------------------------------------------------------------------------------
+
+def _caseload_request() -> tuple[queries.CaseloadScope, queries.CaseloadFilters]:
+    """The signed-in user's scope and the filters in the query string (refusing a worker
+    or team outside the user's own scope)."""
+    scope = queries.get_caseload_scope(db.session, current_user)
+    args = request.args
+
+    def as_id(name: str, allowed: set[int], *, none_value: bool = False) -> int | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        if none_value and raw == "none" and scope.level != "own":
+            return -1
+        if not raw.isdigit() or int(raw) not in allowed:
+            abort(403)
+        return int(raw)
+
+    filters = queries.CaseloadFilters(
+        status=args.get("status", "") if args.get("status") in queries.STATUS_FILTERS else "",
+        legal_status=args.get("legal_status", "") if (args.get("legal_status") in codes.LEGAL_STATUS
+                                                       or args.get("legal_status") == "none") else "",
+        age_band=args.get("age", "") if args.get("age") in queries.AGE_BANDS else "",
+        care_leaver=args.get("care_leaver", "") if args.get("care_leaver") in ("yes", "no") else "",
+        q=(args.get("q") or "")[:100],
+        worker_id=as_id("worker", scope.worker_ids, none_value=True),
+        team_id=as_id("team", scope.team_ids) if scope.level == "service" else None,
+    )
+    return scope, filters
+
+
+def _caseload_title(scope: queries.CaseloadScope) -> str:
+    if scope.level == "own":
+        return "My caseload"
+    if scope.level == "team" and scope.teams:
+        return f"Caseload: {scope.teams[0].name}"
+    if current_user.managed_service_id is not None and current_user.service is not None:
+        return f"Caseload: {current_user.service.name}"
+    return "Caseload: all teams"
+
+
+@bp.route("/caseload")
+@requires(VIEW_CHILDREN)
+def caseload() -> Any:
+    today = clock.today()
+    scope, filters = _caseload_request()
+    page = paginate(queries.list_caseload(db.session, current_user, scope, filters, today=today), scalars=False)
+    csv_args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("children/caseload.html", page=page, scope=scope, filters=filters, today=today,
+                           title=_caseload_title(scope), age_bands=queries.AGE_BANDS,
+                           status_filters=queries.STATUS_FILTERS, csv_args=csv_args)
+
+
+@bp.route("/caseload.csv")
+@requires(VIEW_CHILDREN)
+def caseload_csv() -> Any:
+    today = clock.today()
+    scope, filters = _caseload_request()
+    rows = list(db.session.execute(queries.list_caseload(db.session, current_user, scope, filters, today=today)))
+    audit.record(db.session, action="export", entity_type="children",
+                 summary=f"Caseload CSV, {len(rows)} children ({request.query_string.decode()[:200] or 'no filters'})")
+    db.session.commit()
+    header = ["Child ID", "First name", "Last name", "Date of birth", "Age", "Legal status", "Care leaver",
+              "Allocated worker", "Team", "Overdue items", "Due soon items", "Next due", "Next item"]
+    from tracker.tracking.rules import RULES_BY_KIND
+
+    def title(kind: str | None) -> str:
+        return RULES_BY_KIND[kind].title if kind in RULES_BY_KIND else (kind or "")
+
+    return csv_response(f"caseload-{today:%Y-%m-%d}.csv", header, (
+        [r.Child.local_id, r.Child.first_name, r.Child.last_name, r.Child.date_of_birth.isoformat(),
+         r.Child.age_on(today), r.legal_status or "Not looked after", "Yes" if r.care_leaver else "No",
+         r.worker_name or "", r.team_name or "", r.overdue, r.due_soon,
+         r.next_due.isoformat() if r.next_due else "", title(r.next_kind)] for r in rows))
+
+
+# Chronology ----------------------------------------------------------------------------
+
+#: Where to correct each kind of fact: table -> (endpoint, id argument name).
+CORRECT_LINKS: dict[str, tuple[str, str]] = {
+    "care_periods": ("children.care_history", ""),
+    "legal_statuses": ("children.care_history", ""),
+    "placements": ("placements.edit_placement", "placement_id"),
+    "reviews": ("reviews.edit_review", "review_id"),
+    "health_assessments": ("health.edit_health_assessment", "record_id"),
+    "dental_checks": ("health.edit_dental_check", "record_id"),
+    "sdq_scores": ("health.edit_sdq", "record_id"),
+    "peps": ("education.edit_pep", "pep_id"),
+    "permanence_plans": ("permanence.edit_plan", "record_id"),
+    "permanence_milestones": ("permanence.edit_milestone", "record_id"),
+    "court_events": ("permanence.edit_court_event", "record_id"),
+    "actions": ("tracking.complete_action", "action_id"),
+    "pathway_events": ("leaving_care.child_leaving_care", ""),
+    "pa_contacts": ("leaving_care.child_leaving_care", ""),
+    "accommodations": ("leaving_care.child_leaving_care", ""),
+    "care_leaver_records": ("leaving_care.child_leaving_care", ""),
+}
+
+
+def correct_url(child: Child, table: str, record_id: int | None) -> str | None:
+    endpoint, arg = CORRECT_LINKS.get(table, ("", ""))
+    from flask import current_app
+
+    if endpoint not in current_app.view_functions:
+        return None
+    kwargs: dict[str, Any] = {"child_id": child.id}
+    if arg:
+        kwargs[arg] = record_id
+    return url_for(endpoint, **kwargs)
+
+
+@bp.route("/children/<int:child_id>/chronology")
+@requires(VIEW_CHILDREN)
+def chronology(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    today = clock.today()
+    entries = queries.list_chronology(db.session, child)
+    newest_first = request.args.get("order") == "newest"
+    if newest_first:
+        entries.reverse()
+    return render_template("children/chronology.html", child=child, today=today, tab="chronology",
+                           entries=entries, newest_first=newest_first, correct_url=correct_url,
+                           **_child_context(child, today))
+
+
+# Shared pages for recording, correcting and deleting a child's facts ------------------
+
+Describe = Callable[[Any], Sequence[tuple[str, str]]]
+
+
+def record_form_page(form: Any, *, child: Child, heading: str, back_url: str, intro: str | None = None,
+                     conflict: str | None = None, current: Sequence[tuple[str, str]] | None = None,
+                     current_heading: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
+    return render_template("children/record_form.html", form=form, heading=heading, caption=child.name,
+                           back_url=back_url, intro=intro, conflict=conflict, current_values=current,
+                           current_heading=current_heading, field_params=field_params or {})
+
+
+def record_fact(form: Any, action: Callable[[], Any], *, child: Child, success: str, heading: str,
+                back_url: str, intro: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
+    """The "record a new fact" page: validate, call the service, commit, back to the tab."""
+    if form.validate_on_submit():
+        ok, _ = save(form, action, success=success)
+        if ok:
+            return redirect(back_url)
+    return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro,
+                            field_params=field_params)
+
+
+def correct_fact(form: Any, record: Any, apply: Callable[[int | None], Any], *, child: Child, describe: Describe,
+                 success: str, heading: str, back_url: str, intro: str | None = None,
+                 field_params: dict[str, Any] | None = None) -> Any:
+    """The "correct a fact" page, with optimistic locking.
+
+    A save from a stale form is refused; the page then shows the values someone else
+    saved, keeps what this user typed, and carries the new version so a second save
+    (after checking) goes through.
+    """
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        ok, conflict = save(form, lambda: apply(form.expected_version()), success=success)
+        if ok:
+            return redirect(back_url)
+        if conflict:
+            record = _reload_or_gone(record, back_url)
+            if record is None:
+                return redirect(back_url)
+            form.version.data = str(record.version)
+    return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro, conflict=conflict,
+                            current=describe(record) if conflict else None,
+                            current_heading="What is saved now", field_params=field_params)
+
+
+def delete_fact(record: Any, apply: Callable[[int | None], Any], *, child: Child, describe: Describe,
+                success: str, heading: str, back_url: str) -> Any:
+    """Confirm, then delete a fact recorded by mistake (audited, recomputes the items)."""
+    form = ConfirmDeleteForm()
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        ok, conflict = save(form, lambda: apply(form.expected_version()), success=success)
+        if ok:
+            return redirect(back_url)
+        if conflict:
+            record = _reload_or_gone(record, back_url)
+            if record is None:
+                return redirect(back_url)
+            form.version.data = str(record.version)
+    return record_form_page(form, child=child, heading=heading, back_url=back_url, conflict=conflict,
+                            intro="Delete only a record entered by mistake. The deletion is kept in the "
+                                  "audit history and the due dates are worked out again.",
+                            current=describe(record), current_heading="The record")
+
+
+def _reload_or_gone(record: Any, back_url: str) -> Any:
+    from sqlalchemy.orm.exc import ObjectDeletedError
+
+    try:
+        db.session.refresh(record)
+    except ObjectDeletedError:
+        flash("This record was deleted by someone else since you opened it.", "info")
+        return None
+    return record
+
+
+def get_record_or_404(model: Any, child: Child, record_id: int) -> Any:
+    record = db.session.get(model, record_id)
+    if record is None or record.child_id != child.id:
+        abort(404)
+    return record

@@ -1,3 +1,4 @@
+"""reviews."""
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
@@ -9,8 +10,11 @@ from tracker.web.forms import GovDateField, VersionedForm
 
 
 class ReviewForm(VersionedForm):
-    held_on = GovDateField("Date the review was held")
+    held_on = GovDateField("Date the review was held", description="For example, 27 3 2026")
     participation = SelectField(
         "How the child took part (903 REVIEW_CODE)", widget=GovSelect(), validate_choice=False,
+        description="PN0 is only for a child under 4 on the day of the review",
         choices=[SelectChoice("", "Select")] + [SelectChoice(k, f"{k} – {v}") for k, v in PARTICIPATION.items()])
+    iro_id = SelectField("Chaired by (independent reviewing officer)", coerce=lambda v: int(v) if v else None,
+                         widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Save review", widget=GovSubmitInput())

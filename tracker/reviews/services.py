@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.auth.models import User
 from tracker.children.models import Child
 from tracker.children.services import check_fact_date, check_version
 from tracker.errors import ValidationError
@@ -15,7 +16,7 @@ from tracker.tracking.services import recompute_child
 
 
 def _validate(session: Session, child: Child, held_on: dt.date | None, participation: str | None, *,
-              today: dt.date, review: Review | None = None) -> None:
+              today: dt.date, review: Review | None = None, iro_id: int | None = None) -> None:
     errors = check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the review")
     if participation and participation not in PARTICIPATION:
         errors["participation"] = f"{participation!r} is not a participation code (PN0–PN7)"
@@ -27,13 +28,17 @@ def _validate(session: Session, child: Child, held_on: dt.date | None, participa
         clash = session.scalar(select(Review.id).where(Review.child_id == child.id, Review.held_on == held_on))
         if clash is not None and (review is None or clash != review.id):
             errors["held_on"] = f"A review on {held_on:%d/%m/%Y} is already recorded"
+    if iro_id is not None:
+        iro = session.get(User, iro_id)
+        if iro is None or not iro.active or iro.role != "iro":
+            errors["iro_id"] = "Select an independent reviewing officer from the list"
     if errors:
         raise ValidationError(errors)
 
 
 def record_review(session: Session, child: Child, *, held_on: dt.date | None, participation: str | None,
                   today: dt.date, iro_id: int | None = None) -> Review:
-    _validate(session, child, held_on, participation, today=today)
+    _validate(session, child, held_on, participation, today=today, iro_id=iro_id)
     review = Review(child_id=child.id, held_on=held_on, participation=participation or None, iro_id=iro_id)
     session.add(review)
     recompute_child(session, child, today=today)
@@ -41,13 +46,18 @@ def record_review(session: Session, child: Child, *, held_on: dt.date | None, pa
 
 
 def update_review(session: Session, review: Review, *, held_on: dt.date | None, participation: str | None,
-                  today: dt.date, expected_version: int | None = None) -> Review:
+                  today: dt.date, expected_version: int | None = None, iro_id: int | None = None) -> Review:
     check_version(review, expected_version)
     child = session.get(Child, review.child_id)
     assert child is not None
-    _validate(session, child, held_on, participation, today=today, review=review)
+    if iro_id == review.iro_id:
+        iro_check = None  # an officer who has since left may stay on an old review
+    else:
+        iro_check = iro_id
+    _validate(session, child, held_on, participation, today=today, review=review, iro_id=iro_check)
     review.held_on = held_on  # type: ignore[assignment]
     review.participation = participation or None
+    review.iro_id = iro_id
     recompute_child(session, child, today=today)
     return review
 

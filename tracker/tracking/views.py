@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import IntegerField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from tracker import clock
+from tracker.auth.models import User
 from tracker.auth.roles import EDIT_CASE, MANAGE_SETTINGS, VIEW_CHILDREN
-from tracker.children.views import _child_context, get_child_or_403
+from tracker.children.forms import ActionForm, CompleteActionForm
+from tracker.children.models import Child
+from tracker.children.services import check_version
+from tracker.children.views import (
+    _child_context,
+    correct_fact,
+    delete_fact,
+    get_child_or_403,
+    record_fact,
+)
 from tracker.education.models import TermDate
+from tracker.errors import ValidationError
 from tracker.extensions import db
 from tracker.tracking import queries
 from tracker.tracking import settings as settings_mod
+from tracker.tracking.models import Action
 from tracker.tracking.rules import RULES
-from tracker.tracking.services import all_child_ids, recompute_children
+from tracker.tracking.services import all_child_ids, recompute_child, recompute_children
 from tracker.web import form_errors_to_fields, requires
 
 bp = Blueprint("tracking", __name__)
@@ -96,3 +111,137 @@ def term_dates() -> Any:
     terms = list(db.session.scalars(select(TermDate).order_by(TermDate.start_on)))
     return render_template("tracking/term_dates.html", terms=terms, today=clock.today(),
                            missing_next=request.args.get("missing"))
+
+
+# Actions -------------------------------------------------------------------------------
+#
+# The writes below are services in all but file name: they take explicit arguments, never
+# read the request or commit, raise ValidationError, and recompute the child's items.
+# They live here because tracking/services.py belongs to the rules engine's owner; move
+# them there (as record_action / complete_action / delete_action) when convenient.
+
+ACTION_SOURCES = ("other", "meeting", "review", "pathway_plan")
+
+
+def record_action(session: Session, child: Child, *, title: str | None, owner_id: int | None,
+                  due_on: dt.date | None, source: str | None, today: dt.date,
+                  created_by_id: int | None) -> Action:
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Enter what needs to be done"
+    elif len(title) > 200:
+        errors["title"] = "Keep it to 200 characters or fewer"
+    owner = session.get(User, owner_id) if owner_id else None
+    if owner is None or not owner.active:
+        errors["owner_id"] = "Select who will do it"
+    if due_on is None:
+        errors["due_on"] = "Enter the due date"
+    elif due_on < today:
+        errors["due_on"] = "Due date must be today or in the future"
+    if source not in ACTION_SOURCES:
+        errors["source"] = "Select where the action was agreed"
+    if not errors:
+        clash = session.scalar(select(Action.id).where(Action.child_id == child.id, Action.title == title,
+                                                       Action.due_on == due_on, Action.completed_on.is_(None)))
+        if clash is not None:
+            errors["title"] = f"This action, due {due_on:%d/%m/%Y}, is already recorded"
+    if errors:
+        raise ValidationError(errors)
+    assert due_on is not None and owner_id is not None and source is not None
+    action = Action(child_id=child.id, title=title, owner_id=owner_id, due_on=due_on, source=source,
+                    created_by_id=created_by_id, created_on=today)
+    session.add(action)
+    recompute_child(session, child, today=today)
+    return action
+
+
+def complete_action(session: Session, action: Action, *, completed_on: dt.date | None, today: dt.date,
+                    expected_version: int | None = None) -> Action:
+    check_version(action, expected_version)
+    errors: dict[str, str] = {}
+    if completed_on is None:
+        errors["completed_on"] = "Enter the date it was done"
+    elif completed_on > today:
+        errors["completed_on"] = "Date it was done must be today or in the past"
+    elif completed_on < action.created_on:
+        errors["completed_on"] = (f"Date it was done must be on or after the date the action was set "
+                                  f"({action.created_on:%d/%m/%Y})")
+    elif action.completed_on is not None:
+        errors["completed_on"] = f"This action was already marked as done on {action.completed_on:%d/%m/%Y}"
+    if errors:
+        raise ValidationError(errors)
+    action.completed_on = completed_on
+    child = session.get(Child, action.child_id)
+    assert child is not None
+    recompute_child(session, child, today=today)
+    return action
+
+
+def delete_action(session: Session, action: Action, *, today: dt.date, expected_version: int | None = None) -> None:
+    check_version(action, expected_version)
+    child = session.get(Child, action.child_id)
+    assert child is not None
+    session.delete(action)
+    recompute_child(session, child, today=today)
+
+
+def _owner_choices() -> list[SelectChoice]:
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return [SelectChoice("", "Select")] + [SelectChoice(str(u.id), f"{u.name} ({u.role_label})") for u in users]
+
+
+def _action(child: Child, action_id: int) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None or action.child_id != child.id:
+        abort(404)
+    return action
+
+
+def describe_action(action: Action) -> list[tuple[str, str]]:
+    return [("Action", action.title), ("Who", action.owner.name if action.owner else ""),
+            ("Set on", f"{action.created_on:%d/%m/%Y}"), ("Due", f"{action.due_on:%d/%m/%Y}"),
+            ("Done", f"{action.completed_on:%d/%m/%Y}" if action.completed_on else "Not yet")]
+
+
+@bp.route("/children/<int:child_id>/actions/new", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def new_action(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    form = ActionForm()
+    form.owner_id.choices = _owner_choices()
+    if request.method == "GET":
+        form.owner_id.data = child.allocated_worker_id or current_user.id
+    return record_fact(form, lambda: record_action(
+        db.session, child, title=form.title.data, owner_id=form.owner_id.data, due_on=form.due_on.data,
+        source=form.source.data, today=clock.today(), created_by_id=current_user.id),
+        child=child, success="Action added", heading="Add an action",
+        back_url=url_for("tracking.child_items", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/actions/<int:action_id>/done", methods=["GET", "POST"],
+          endpoint="complete_action")
+@requires(EDIT_CASE)
+def complete_action_page(child_id: int, action_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    action = _action(child, action_id)
+    form = CompleteActionForm(obj=action)
+    if request.method == "GET" and action.completed_on is None:
+        form.completed_on.data = clock.today()
+    return correct_fact(form, action, lambda version: complete_action(
+        db.session, action, completed_on=form.completed_on.data, today=clock.today(), expected_version=version),
+        child=child, describe=describe_action, success="Action marked as done", heading="Mark an action as done",
+        intro=f"{action.title} (due {action.due_on:%d/%m/%Y}).",
+        back_url=url_for("tracking.child_items", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/actions/<int:action_id>/delete", methods=["GET", "POST"],
+          endpoint="delete_action")
+@requires(EDIT_CASE)
+def delete_action_page(child_id: int, action_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    action = _action(child, action_id)
+    return delete_fact(action, lambda version: delete_action(
+        db.session, action, today=clock.today(), expected_version=version),
+        child=child, describe=describe_action, success="Action deleted", heading="Delete this action?",
+        back_url=url_for("tracking.child_items", child_id=child.id))
