@@ -96,6 +96,8 @@ BLUEPRINTS = (
     "tracker.leaving_care.views",
     "tracker.alerts.views",
     "tracker.jobs.views",
+    "tracker.meetings.views",
+    "tracker.reports.views",
 )
 
 

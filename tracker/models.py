@@ -20,3 +20,5 @@ from tracker.reviews.models import Review  # noqa: F401
 from tracker.tracking.models import Action, Setting, TrackedItem  # noqa: F401
 from tracker.alerts.models import Alert, Notification, OutboxEmail  # noqa: F401
 from tracker.jobs.models import JobRun  # noqa: F401
+from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot  # noqa: F401
+from tracker.reports.models import Benchmark  # noqa: F401

@@ -83,6 +83,8 @@ class Action(Audited, Versioned, Base):
     source: Mapped[str] = mapped_column(String(20), default="other")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_on: Mapped[dt.date]
+    #: The tracking meeting that agreed it, if any.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

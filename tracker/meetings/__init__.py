@@ -1,0 +1,1 @@
+"""Weekly tracking meeting: pack, meeting mode (decisions and actions), weekly snapshots."""

@@ -1,0 +1,107 @@
+"""Meeting mode (decisions and actions) and weekly snapshots. Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.auth.models import Service, User
+from tracker.children.models import Child
+from tracker.errors import ValidationError
+from tracker.meetings import queries
+from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot
+from tracker.tracking.models import Action
+from tracker.tracking.services import recompute_child
+
+
+def start_meeting(session: Session, *, service: Service, week_of: dt.date, chair: User, attendees: str,
+                  today: dt.date) -> Meeting:
+    week = queries.week_start(week_of)
+    existing = session.scalar(select(Meeting).where(Meeting.service_id == service.id, Meeting.week_of == week))
+    if existing is not None:
+        return existing
+    if not attendees.strip():
+        raise ValidationError({"attendees": "Enter who is at the meeting"})
+    meeting = Meeting(service_id=service.id, week_of=week, held_on=today, chair_id=chair.id,
+                      attendees=attendees.strip(), status="open")
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def record_decision(session: Session, *, meeting: Meeting, child: Child, decision: str, actor: User,
+                    action_title: str | None, action_owner: User | None, action_due: dt.date | None,
+                    today: dt.date) -> MeetingDecision:
+    """Record (or replace) the decision for a child, and optionally add an action."""
+    errors: dict[str, str] = {}
+    if meeting.status != "open":
+        errors["_form"] = "This meeting is closed; its minutes can no longer change"
+    if not decision.strip():
+        errors["decision"] = "Enter the decision for this child"
+    title = (action_title or "").strip()
+    if title or action_owner or action_due:
+        if not title:
+            errors["action_title"] = "Enter what the action is"
+        if action_owner is None:
+            errors["action_owner"] = "Select who owns the action"
+        elif not action_owner.active:
+            errors["action_owner"] = "The owner's account is not active"
+        if action_due is None:
+            errors["action_due"] = "Enter the date the action is due"
+        elif action_due < today:
+            errors["action_due"] = "The action's due date must be today or later"
+    if errors:
+        raise ValidationError(errors)
+    row = session.scalar(select(MeetingDecision).where(MeetingDecision.meeting_id == meeting.id,
+                                                       MeetingDecision.child_id == child.id))
+    if row is None:
+        row = MeetingDecision(meeting_id=meeting.id, child_id=child.id, decision=decision.strip(),
+                              recorded_by_id=actor.id)
+        session.add(row)
+    else:
+        row.decision = decision.strip()
+    if title:
+        assert action_owner is not None and action_due is not None
+        session.add(Action(child_id=child.id, title=title, owner_id=action_owner.id, due_on=action_due,
+                           source="meeting", created_by_id=actor.id, created_on=today, meeting_id=meeting.id))
+    session.flush()
+    recompute_child(session, child, today=today)
+    return row
+
+
+def close_meeting(session: Session, meeting: Meeting) -> None:
+    meeting.status = "closed"
+    session.flush()
+
+
+def take_snapshot(session: Session, *, week_of: dt.date, today: dt.date, viewer: User | None = None) -> int:
+    """Store this week's counts per team and per service, replacing any earlier run for the
+    same week (rerunning a week's snapshot replaces it; it never duplicates)."""
+    week = queries.week_start(week_of)
+    system = viewer or _system_viewer()
+    written = 0
+    now = clock.now()
+    for service in session.scalars(select(Service).order_by(Service.id)):
+        scope = queries.make_scope(session, system, service.id, week, today)
+        c = queries.counts(session, scope)
+        session.execute(delete(WeeklySnapshot).where(WeeklySnapshot.week_of == week,
+                                                     WeeklySnapshot.service_id == service.id))
+        rows = []
+        for metric in queries.SUMMARY_METRICS:
+            for team in (*scope.team_ids, "all"):
+                rows.append({"week_of": week, "service_id": service.id,
+                             "team_id": team if team != "all" else None, "team_key": str(team),
+                             "metric": metric, "value": c.get(metric, team), "taken_at": now})
+        if rows:
+            session.execute(insert(WeeklySnapshot), rows)
+            written += len(rows)
+    session.flush()
+    return written
+
+
+def _system_viewer() -> User:
+    """An in-memory administrator: the snapshot counts every child, restricted or not."""
+    return User(id=0, email="system", name="Weekly snapshot", role="admin", active=True, password_hash="")

@@ -1,0 +1,1 @@
+"""Performance dashboard and reports."""
