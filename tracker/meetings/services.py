@@ -23,10 +23,11 @@ def start_meeting(session: Session, *, service: Service, week_of: dt.date, chair
     existing = session.scalar(select(Meeting).where(Meeting.service_id == service.id, Meeting.week_of == week))
     if existing is not None:
         return existing
-    if not attendees.strip():
+    people = [line.strip() for line in attendees.splitlines() if line.strip()]
+    if not people:
         raise ValidationError({"attendees": "Enter who is at the meeting"})
     meeting = Meeting(service_id=service.id, week_of=week, held_on=today, chair_id=chair.id,
-                      attendees=attendees.strip(), status="open")
+                      attendees="\n".join(people), status="open")
     session.add(meeting)
     session.flush()
     return meeting
