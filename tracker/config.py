@@ -79,6 +79,8 @@ class DefaultConfig:
     #: are queued if the scan has not managed it by then.
     SCAN_AT = "06:30"
     DIGEST_AT = "07:30"
+    #: The weekly snapshot of the tracking-meeting counts (Mondays, after the scan).
+    SNAPSHOT_AT = "07:00"
     #: How often the outbox is sent.
     EMAIL_EVERY_SECONDS = 60
     #: Run the scan once when the scheduler starts (it does nothing if today's has run).

@@ -108,3 +108,15 @@ def test_four_weekly_snapshots_draw_a_trend_chart(client, factory, session) -> N
     assert chart.count("<circle") == 4
     assert "<polyline" in chart
     assert "16/11/2026: 3" in chart
+
+
+def test_snapshot_job_runs_from_the_cli_and_a_rerun_replaces_the_week(app, factory, session) -> None:  # noqa: ANN001
+    _setup(factory, session)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["jobs", "run", "snapshot", "--today", "2026-11-18"])
+    assert first.exit_code == 0, first.output
+    rows = session.query(WeeklySnapshot).filter_by(week_of=dt.date(2026, 11, 16)).count()
+    assert rows > 0
+    again = runner.invoke(args=["jobs", "run", "snapshot", "--today", "2026-11-19", "--force"])
+    assert again.exit_code == 0, again.output
+    assert session.query(WeeklySnapshot).filter_by(week_of=dt.date(2026, 11, 16)).count() == rows
