@@ -1,5 +1,270 @@
+"""Care leavers: a young person's leaving-care tab and its forms, the personal adviser's
+caseload and the managers' summary (with CSV exports)."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+import math
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from tracker import clock
+from tracker.auth.roles import EDIT_LEAVING_CARE, VIEW_CHILDREN, VIEW_REPORTS
+from tracker.children.views import get_child_or_403
+from tracker.extensions import db
+from tracker.leaving_care import oc3, queries, services
+from tracker.leaving_care.forms import FORMS, AdviserForm
+from tracker.leaving_care.models import (
+    CONTACT_METHODS,
+    IN_TOUCH,
+    PATHWAY_EVENTS,
+    TENANCY_ENDINGS,
+    TENURES,
+)
+from tracker.web import Page, csv_response, requires, save
+from tracker.web.forms import DeleteForm
 
 bp = Blueprint("leaving_care", __name__)
+
+#: URL segment of each kind of record (kebab-case).
+SLUGS = {"pathway_event": "pathway-events", "contact": "contacts", "accommodation": "accommodation",
+         "activity": "activities", "tenancy": "tenancies", "staying_put": "staying-put",
+         "birthday_data": "birthday-data"}
+KIND_OF_SLUG = {v: k for k, v in SLUGS.items()}
+HEADINGS = {
+    "pathway_event": "Record a needs assessment, pathway plan or review",
+    "contact": "Record a personal adviser contact",
+    "accommodation": "Record accommodation",
+    "activity": "Record education, employment or training",
+    "tenancy": "Record a tenancy",
+    "staying_put": "Record staying put",
+    "birthday_data": "Record birthday data (in touch, activity, accommodation)",
+}
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {"lc": {"categories": queries.CATEGORY_LABELS, "meaning": queries.CATEGORY_MEANING,
+                   "pathway_events": PATHWAY_EVENTS, "methods": CONTACT_METHODS, "tenures": TENURES,
+                   "endings": TENANCY_ENDINGS, "in_touch": IN_TOUCH, "accommodation": oc3.ACCOMMODATION,
+                   "activity": oc3.ACTIVITY, "eet": oc3.EET, "slugs": SLUGS}}
+
+
+def _tab(child_id: int) -> str:
+    return url_for("leaving_care.child_leaving_care", child_id=child_id)
+
+
+# --------------------------------------------------------------------------- a young person
+
+@bp.route("/children/<int:child_id>/leaving-care")
+@requires(VIEW_CHILDREN)
+def child_leaving_care(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    today = clock.today()
+    return render_template("leaving_care/child.html", child=child, today=today, tab="leaving_care",
+                           status=queries.get_status(db.session, child, today),
+                           records=queries.get_child_records(db.session, child),
+                           can_edit=current_user.can(EDIT_LEAVING_CARE))
+
+
+@bp.route("/children/<int:child_id>/leaving-care/personal-adviser", methods=["GET", "POST"])
+@requires(EDIT_LEAVING_CARE)
+def allocate_adviser(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    form = AdviserForm()
+    form.adviser_id.choices = [SelectChoice("", "Not allocated")] + [
+        SelectChoice(str(u.id), u.name) for u in queries.list_advisers(db.session)]
+    if request.method == "GET":
+        form.adviser_id.data = str(child.personal_adviser_id or "")
+        form.version.data = str(child.version)
+    conflict = None
+    if form.validate_on_submit():
+        chosen = form.adviser_id.data or ""
+        ok, conflict = save(form, lambda: services.allocate_personal_adviser(
+            db.session, child, adviser_id=int(chosen) if chosen.isdigit() else None, today=clock.today(),
+            expected_version=form.expected_version()), success="Personal adviser saved")
+        if ok:
+            return redirect(_tab(child.id))
+        if conflict:
+            db.session.refresh(child)
+            form.version.data = str(child.version)
+    return render_template("_components/form_page.html", form=form, conflict=conflict,
+                           heading="Allocate a personal adviser", caption=child.name,
+                           intro="The personal adviser owns the pathway plan reviews, contacts, visits after a "
+                                 "move and birthday data.", back_url=_tab(child.id))
+
+
+def _record_view(kind: str) -> Callable[[int], Any]:
+    def view(child_id: int) -> Any:
+        child = get_child_or_403(child_id)
+        form = FORMS[kind]()
+        if form.validate_on_submit():
+            ok, _ = save(form, lambda: services.record_fact(db.session, child, kind, form.to_data(),
+                                                            today=clock.today(), actor_id=current_user.id),
+                         success=f"{services.KINDS[kind].label.capitalize()} recorded")
+            if ok:
+                return redirect(_tab(child.id))
+        return render_template("_components/form_page.html", form=form, heading=HEADINGS[kind],
+                               caption=child.name, back_url=_tab(child.id))
+
+    view.__name__ = f"record_{kind}"
+    return view
+
+
+for _kind, _slug in SLUGS.items():
+    bp.add_url_rule(f"/children/<int:child_id>/leaving-care/{_slug}/new", endpoint=f"record_{_kind}",
+                    view_func=requires(EDIT_LEAVING_CARE)(_record_view(_kind)), methods=["GET", "POST"])
+
+
+def _record(child_id: int, slug: str, record_id: int) -> tuple[Any, str, Any]:
+    child = get_child_or_403(child_id)
+    kind = KIND_OF_SLUG.get(slug)
+    if kind is None:
+        abort(404)
+    record = db.session.get(services.KINDS[kind].model, record_id)
+    if record is None or record.child_id != child.id:
+        abort(404)
+    return child, kind, record
+
+
+@bp.route("/children/<int:child_id>/leaving-care/<slug>/<int:record_id>/edit", methods=["GET", "POST"])
+@requires(EDIT_LEAVING_CARE)
+def edit_record(child_id: int, slug: str, record_id: int) -> Any:
+    child, kind, record = _record(child_id, slug, record_id)
+    form = FORMS[kind]()
+    if request.method == "GET":
+        form.load(record)
+    conflict = None
+    if form.validate_on_submit():
+        ok, conflict = save(form, lambda: services.update_record(
+            db.session, record, form.to_data(), today=clock.today(), expected_version=form.expected_version()),
+            success=f"{services.KINDS[kind].label.capitalize()} saved")
+        if ok:
+            return redirect(_tab(child.id))
+        if conflict:
+            db.session.refresh(record)
+            form.version.data = str(record.version)
+    return render_template("_components/form_page.html", form=form, conflict=conflict,
+                           heading=f"Correct this {services.KINDS[kind].label}", caption=child.name,
+                           back_url=_tab(child.id))
+
+
+@bp.route("/children/<int:child_id>/leaving-care/<slug>/<int:record_id>/delete", methods=["GET", "POST"])
+@requires(EDIT_LEAVING_CARE)
+def delete_record(child_id: int, slug: str, record_id: int) -> Any:
+    child, kind, record = _record(child_id, slug, record_id)
+    form = DeleteForm()
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        ok, conflict = save(form, lambda: services.delete_record(db.session, record, today=clock.today(),
+                                                                 expected_version=expected),
+                            success=f"{services.KINDS[kind].label.capitalize()} deleted")
+        if ok:
+            return redirect(_tab(child.id))
+    label = services.KINDS[kind].label
+    return render_template("_components/form_page.html", form=form, conflict=conflict,
+                           heading=f"Delete this {label}?", caption=child.name,
+                           intro=f"Delete only a {label} recorded by mistake; to record a change, record a new one "
+                                 "or correct this one. The deletion is audited.",
+                           back_url=_tab(child.id))
+
+
+# --------------------------------------------------------------------------- caseload
+
+def _caseload_rows() -> tuple[list[queries.CaseloadRow], dict[str, str], list[tuple[str, str]]]:
+    scopes = queries.caseload_scopes(current_user)
+    default = "mine" if current_user.role == "personal_adviser" else scopes[-1][0]
+    args = {k: request.args.get(k, "").strip() for k in ("scope", "q", "category", "urgency", "adviser")}
+    if args["scope"] not in dict(scopes):
+        args["scope"] = default
+    rows = queries.list_caseload(db.session, current_user, today=clock.today(), scope=args["scope"],
+                                 search=args["q"], category=args["category"], urgency=args["urgency"],
+                                 adviser=args["adviser"] if args["scope"] != "mine" else "")
+    return rows, args, scopes
+
+
+@bp.route("/care-leavers")
+@requires(EDIT_LEAVING_CARE)
+def caseload() -> Any:
+    rows, args, scopes = _caseload_rows()
+    per_page = current_app.config["PAGE_SIZE"]
+    try:
+        number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        number = 1
+    number = min(number, max(1, math.ceil(len(rows) / per_page)))
+    page = Page(items=rows[(number - 1) * per_page:number * per_page], page=number, per_page=per_page,
+                total=len(rows))
+    return render_template("leaving_care/caseload.html", page=page, args=args, scopes=scopes,
+                           advisers=queries.list_advisers(db.session), today=clock.today(),
+                           csv_args={k: v for k, v in args.items() if v})
+
+
+@bp.route("/care-leavers.csv")
+@requires(EDIT_LEAVING_CARE)
+def caseload_csv() -> Any:
+    rows, _args, _scopes = _caseload_rows()
+    header = ["Child ID", "Name", "Date of birth", "Age", "Status", "Eligibility date", "Support ends",
+              "Personal adviser", "Overdue", "Due soon", "Next due", "Next due date", "Accommodation",
+              "Suitable", "Activity", "Last contact"]
+
+    def out(r: queries.CaseloadRow) -> list[Any]:
+        acc = r.accommodation
+        return [r.child.local_id, r.child.name, r.child.date_of_birth.isoformat(), r.age,
+                queries.CATEGORY_LABELS[r.category], _iso(r.status.eligibility_date), _iso(r.status.support_ends_on),
+                r.child.personal_adviser.name if r.child.personal_adviser else "", r.overdue, r.due_soon,
+                r.next_kind or "", _iso(r.next_due), acc.accommodation if acc else "",
+                ("yes" if acc.suitable else "no") if acc else "", r.activity.activity if r.activity else "",
+                _iso(r.last_contact)]
+
+    return csv_response(f"care-leavers-{clock.today().isoformat()}.csv", header, (out(r) for r in rows))
+
+
+def _iso(d: Any) -> str:
+    return d.isoformat() if d else ""
+
+
+# --------------------------------------------------------------------------- summary
+
+@bp.route("/care-leavers/summary")
+@requires(VIEW_REPORTS)
+def summary() -> Any:
+    return render_template("leaving_care/summary.html", summary=queries.summarise(db.session, clock.today()),
+                           measures=SUMMARY_COLUMNS)
+
+
+#: (measure, heading, with a percentage) in the order shown and exported.
+SUMMARY_COLUMNS = (
+    ("suitable", "In suitable accommodation", True),
+    ("unsuitable", "In unsuitable accommodation", True),
+    ("eet", "In education, employment or training", True),
+    ("neet", "Not in education, employment or training", True),
+    ("neet_long", "NEET for 3 months or more", True),
+    ("in_touch", "In touch", True),
+    ("staying_put", "Staying put", True),
+    ("council_this_month", "Council tenancy this month", False),
+    ("council_last_month", "Council tenancy last month", False),
+)
+
+
+@bp.route("/care-leavers/summary.csv")
+@requires(VIEW_REPORTS)
+def summary_csv() -> Any:
+    data = queries.summarise(db.session, clock.today())
+    header = ["Age", "Young people"]
+    for _name, title, pct in SUMMARY_COLUMNS:
+        header += [title, f"{title} %"] if pct else [title]
+    rows = []
+    for row in data.rows:
+        line: list[Any] = [row.label, row.young_people]
+        for name, _title, pct in SUMMARY_COLUMNS:
+            n = getattr(row, name)
+            line += [n, row.pct(n)] if pct else [n]
+        rows.append(line)
+    return csv_response(f"care-leavers-summary-{data.today.isoformat()}.csv", header, rows)
