@@ -19,7 +19,8 @@ PEP_MIN_AGE, PEP_MAX_AGE = 3, 17
 
 def _validate(session: Session, child: Child, held_on: dt.date | None, *, today: dt.date,
               pep: Pep | None = None) -> None:
-    errors = check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the PEP meeting")
+    errors = ({"held_on": "Enter the date of the PEP meeting"} if held_on is None else
+              check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the PEP meeting"))
     if held_on and not errors:
         age = child.age_on(held_on)
         if not PEP_MIN_AGE <= age <= PEP_MAX_AGE:

@@ -6,6 +6,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import IntegerField, RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
 from tracker.web.forms import GovDateField, VersionedForm
 
@@ -15,7 +16,7 @@ KINDS = {"initial": "Initial health assessment", "review": "Review health assess
 class HealthAssessmentForm(VersionedForm):
     held_on = GovDateField("Date of the health assessment", description="For example, 27 3 2026")
     kind = RadioField("Which assessment was it?", widget=GovRadioInput(), validate_choice=False,
-                      choices=list(KINDS.items()))
+                      choices=[SelectChoice(k, v) for k, v in KINDS.items()])
     submit = SubmitField("Save health assessment", widget=GovSubmitInput())
 
 

@@ -32,8 +32,9 @@ def _period_of(child: Child, on: dt.date) -> CarePeriod | None:
 
 def _validate_assessment(session: Session, child: Child, held_on: dt.date | None, kind: str | None, *,
                          today: dt.date, record: HealthAssessment | None = None) -> None:
-    errors = check_fact_date(session, child, held_on, today=today, field="held_on",
-                             what="Date of the health assessment")
+    errors = ({"held_on": "Enter the date of the health assessment"} if held_on is None else
+              check_fact_date(session, child, held_on, today=today, field="held_on",
+                              what="Date of the health assessment"))
     if kind not in KINDS:
         errors["kind"] = "Select whether this was the initial or a review health assessment"
     if errors:
@@ -90,8 +91,9 @@ def delete_health_assessment(session: Session, record: HealthAssessment, *, toda
 
 def _validate_dental(session: Session, child: Child, checked_on: dt.date | None, *, today: dt.date,
                      record: DentalCheck | None = None) -> None:
-    errors = check_fact_date(session, child, checked_on, today=today, field="checked_on",
-                             what="Date of the dental check")
+    errors = ({"checked_on": "Enter the date of the dental check"} if checked_on is None else
+              check_fact_date(session, child, checked_on, today=today, field="checked_on",
+                              what="Date of the dental check"))
     if not errors:
         clash = session.scalar(select(DentalCheck.id).where(DentalCheck.child_id == child.id,
                                                             DentalCheck.checked_on == checked_on))
@@ -135,8 +137,9 @@ SDQ_MIN_AGE, SDQ_MAX_AGE = 4, 16
 
 def _validate_sdq(session: Session, child: Child, completed_on: dt.date | None, score: int | None, *,
                   today: dt.date, record: SdqScore | None = None) -> None:
-    errors = check_fact_date(session, child, completed_on, today=today, field="completed_on",
-                             what="Date the SDQ was completed")
+    errors = ({"completed_on": "Enter the date the SDQ was completed"} if completed_on is None else
+              check_fact_date(session, child, completed_on, today=today, field="completed_on",
+                              what="Date the SDQ was completed"))
     if score is None:
         errors["score"] = "Enter the SDQ total difficulties score"
     elif not 0 <= score <= 40:

@@ -19,7 +19,7 @@ def _choices(values: dict[str, str], blank: str) -> list[SelectChoice]:
 class PlanForm(VersionedForm):
     agreed_on = GovDateField("Date the plan was agreed", description="For example, 27 3 2026")
     plan = RadioField("Plan for permanence", widget=GovRadioInput(), validate_choice=False,
-                      choices=list(PLANS.items()))
+                      choices=[SelectChoice(k, v) for k, v in PLANS.items()])
     submit = SubmitField("Save permanence plan", widget=GovSubmitInput())
 
 
@@ -31,7 +31,7 @@ class MilestoneForm(VersionedForm):
 
 class CourtEventForm(VersionedForm):
     kind = RadioField("What happened", widget=GovRadioInput(), validate_choice=False,
-                      choices=list(COURT_EVENTS.items()))
+                      choices=[SelectChoice(k, v) for k, v in COURT_EVENTS.items()])
     on = GovDateField("Date", description="For example, 27 3 2026")
     weeks = SelectField("Extension: weeks added", description="Only for an extension of the 26-week timetable "
                         "(up to 8 weeks each time)", widget=GovSelect(), validate_choice=False,

@@ -38,8 +38,9 @@ def _child(session: Session, record: PermanencePlan | PermanenceMilestone | Cour
 
 def _validate_plan(session: Session, child: Child, agreed_on: dt.date | None, plan: str | None, *,
                    today: dt.date, record: PermanencePlan | None = None) -> None:
-    errors = check_fact_date(session, child, agreed_on, today=today, field="agreed_on",
-                             what="Date the plan was agreed")
+    errors = ({"agreed_on": "Enter the date the plan was agreed"} if agreed_on is None else
+              check_fact_date(session, child, agreed_on, today=today, field="agreed_on",
+                              what="Date the plan was agreed"))
     if plan not in PLANS:
         errors["plan"] = "Select the plan for permanence"
     if agreed_on and "agreed_on" not in errors:
@@ -83,7 +84,8 @@ def delete_plan(session: Session, record: PermanencePlan, *, today: dt.date,
 
 def _validate_milestone(session: Session, child: Child, kind: str | None, on: dt.date | None, *,
                         today: dt.date, record: PermanenceMilestone | None = None) -> None:
-    errors = check_fact_date(session, child, on, today=today, field="on", what="Date of the milestone")
+    errors = ({"on": "Enter the date of the milestone"} if on is None else
+              check_fact_date(session, child, on, today=today, field="on", what="Date of the milestone"))
     if kind not in MILESTONES:
         errors["kind"] = "Select the milestone"
     elif on and "on" not in errors:
@@ -148,7 +150,8 @@ def open_proceedings(events: Sequence[CourtEvent], on: dt.date) -> CourtEvent | 
 def _validate_court_event(session: Session, child: Child, *, kind: str | None, on: dt.date | None,
                           weeks: int | None, court_order: str | None, today: dt.date,
                           record: CourtEvent | None = None) -> None:
-    errors = check_fact_date(session, child, on, today=today, field="on", what="Date", in_care=False)
+    errors = ({"on": "Enter the date"} if on is None else
+              check_fact_date(session, child, on, today=today, field="on", what="Date", in_care=False))
     if kind not in COURT_EVENTS:
         errors["kind"] = "Select what happened"
     if kind == "proceedings_extended":

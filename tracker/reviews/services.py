@@ -17,7 +17,8 @@ from tracker.tracking.services import recompute_child
 
 def _validate(session: Session, child: Child, held_on: dt.date | None, participation: str | None, *,
               today: dt.date, review: Review | None = None, iro_id: int | None = None) -> None:
-    errors = check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the review")
+    errors = ({"held_on": "Enter the date the review was held"} if held_on is None else
+              check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the review"))
     if participation and participation not in PARTICIPATION:
         errors["participation"] = f"{participation!r} is not a participation code (PN0–PN7)"
     elif participation == "PN0" and held_on and child.age_on(held_on) >= 4:
