@@ -21,9 +21,10 @@ def test_wrong_password_shows_the_error_summary(page) -> None:  # noqa: ANN001
     page.get_by_label("Email address").fill("sw1@demo.invalid")
     page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.title().startswith("Error:")
     summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
     assert "Email address or password is not right" in summary.inner_text()
+    assert page.title().startswith("Error:")
 
 
 def test_the_stylesheet_from_the_npm_registry_is_served(page) -> None:  # noqa: ANN001
