@@ -95,13 +95,13 @@ def test_adding_an_action_makes_a_tracked_item_for_its_owner_and_marking_it_done
     assert field_error(past, "due_on") == "Due date must be today or in the future"
     no_title = submit(client, url, {"title": "", "owner_id": str(tm.id), "due_on": dt.date(2026, 12, 1)})
     assert field_error(no_title, "title") == "Enter what needs to be done"
-    assert session.query(Action).count() == 0
+    assert session.query(Action).filter_by(child_id=child.id).count() == 0
     resp = submit(client, url, {"title": "Book the LAC medical", "owner_id": str(tm.id),
                                 "due_on": dt.date(2026, 12, 1), "source": "meeting"}, follow=True)
     page = plain(resp)
     assert "Action added" in page
     assert 'Action "Book the LAC medical"' in page and "Mark as done" in page
-    action = session.query(Action).one()
+    action = session.query(Action).filter_by(child_id=child.id).one()
     item = session.query(TrackedItem).filter_by(child_id=child.id, kind="action").one()
     assert item.owner_id == tm.id and item.due_on == dt.date(2026, 12, 1) and item.status == "due_soon"
     again = submit(client, url, {"title": "Book the LAC medical", "owner_id": str(tm.id),
@@ -128,7 +128,7 @@ def test_deleting_an_action_removes_its_item(client, factory, session) -> None: 
     sign_in(client, sw)
     submit(client, f"/children/{child.id}/actions/new",
            {"title": "Call school", "owner_id": str(sw.id), "due_on": dt.date(2026, 12, 1), "source": "other"})
-    action = session.query(Action).one()
+    action = session.query(Action).filter_by(child_id=child.id).one()
     resp = submit(client, f"/children/{child.id}/actions/{action.id}/delete", {"version": "1"}, follow=True)
     assert "Action deleted" in plain(resp)
     assert session.query(TrackedItem).filter_by(child_id=child.id, kind="action").count() == 0

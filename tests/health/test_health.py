@@ -67,7 +67,7 @@ def test_dates_in_the_future_before_birth_or_outside_care_are_refused(client, fa
     not_a_date = submit(client, url, {"checked_on": ["31", "2", "2026"]})
     assert field_error(not_a_date, "checked_on") == "Date of the dental check must be a real date"
     assert plain(not_a_date).startswith("Error:")
-    assert session.query(DentalCheck).count() == 0
+    assert session.query(DentalCheck).filter_by(child_id=child.id).count() == 0
     ok = submit(client, url, {"checked_on": dt.date(2026, 5, 5)})
     assert ok.status_code == 302
     assert items(session, child.id)["dental_check2"].due_on == dt.date(2027, 5, 5)
@@ -85,7 +85,7 @@ def test_sdq_score_must_be_0_to_40_and_shows_its_band(client, factory, session) 
         assert field_error(resp, "score") == "SDQ total score must be a whole number from 0 to 40", bad
     missing = submit(client, url, {"completed_on": dt.date(2026, 4, 1)})
     assert field_error(missing, "score") == "Enter the SDQ total difficulties score"
-    assert session.query(SdqScore).count() == 0
+    assert session.query(SdqScore).filter_by(child_id=child.id).count() == 0
     assert submit(client, url, {"completed_on": dt.date(2026, 4, 1), "score": "15"}).status_code == 302
     page = plain(client.get(f"/children/{child.id}/health"))
     assert "01/04/2026 15 Borderline" in page
@@ -112,7 +112,7 @@ def test_correcting_and_deleting_an_sdq(client, factory, session) -> None:  # no
     assert "SDQ score saved" in plain(resp) and "22 Cause for concern" in plain(resp)
     resp = submit(client, f"/children/{child.id}/health/sdq/{sdq.id}/delete", {"version": "2"}, follow=True)
     assert "SDQ score deleted" in plain(resp)
-    assert session.query(SdqScore).count() == 0
+    assert session.query(SdqScore).filter_by(child_id=child.id).count() == 0
     # With no SDQ, the first one is due 12 months after coming into care.
     assert items(session, child.id)["sdq1"].due_on == dt.date(2027, 3, 2)
 

@@ -41,7 +41,7 @@ def test_milestones_are_listed_and_duplicates_refused(client, factory, session) 
     assert field_error(dup, "on") == "Permanence panel on 04/08/2026 is already recorded"
     unknown = submit(client, url, {"kind": "knighthood", "on": dt.date(2026, 8, 5)})
     assert field_error(unknown, "kind") == "Select the milestone"
-    assert session.query(PermanenceMilestone).count() == 1
+    assert session.query(PermanenceMilestone).filter_by(child_id=child.id).count() == 1
     assert "04/08/2026 Permanence panel" in plain(client.get(f"/children/{child.id}/permanence"))
 
 
@@ -88,7 +88,7 @@ def test_proceedings_with_an_extension_show_week_n_of_26_plus_extensions(client,
     page = plain(client.get(f"/children/{child.id}/permanence"))
     assert "Issued 01/06/2026: Week 25 of 34 (26 weeks + 8 weeks of extensions)" in page
     assert "Extended 01/11/2026 8 weeks" in page
-    assert session.query(CourtEvent).count() == 2
+    assert session.query(CourtEvent).filter_by(child_id=child.id).count() == 2
 
 
 @frozen
@@ -116,7 +116,7 @@ def test_correcting_a_court_event_recomputes_and_deleting_it_too(client, factory
     sw, child = _setup(factory, entered_care=dt.date(2026, 5, 20))
     sign_in(client, sw)
     submit(client, f"/children/{child.id}/permanence/court/new", {"kind": "proceedings_issued", "on": dt.date(2026, 6, 1)})
-    event = session.query(CourtEvent).one()
+    event = session.query(CourtEvent).filter_by(child_id=child.id).one()
     resp = submit(client, f"/children/{child.id}/permanence/court/{event.id}/edit",
                   {"kind": "proceedings_issued", "on": dt.date(2026, 6, 8), "version": "1"}, follow=True)
     assert "Court event saved" in plain(resp)

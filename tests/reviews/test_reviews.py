@@ -46,7 +46,7 @@ def test_correcting_a_review_date_moves_the_next_review(client, factory, session
                   follow=True)
     assert "Review saved" in plain(resp)
     assert items(session, child.id)["review2"].due_on == dt.date(2026, 9, 26)
-    event = session.query(AuditEvent).filter_by(entity_type="reviews", action="update").one()
+    event = session.query(AuditEvent).filter_by(entity_type="reviews", action="update", child_id=child.id).one()
     assert event.before == {"held_on": "2026-06-24"} and event.after == {"held_on": "2026-06-26"}
     assert event.actor_id == sw.id
 
@@ -104,7 +104,7 @@ def test_deleting_a_review_reopens_the_item_and_is_audited(client, factory, sess
     assert session.query(Review).filter_by(child_id=child.id).count() == 0
     assert items(session, child.id)["review1"].status == "overdue"
     assert "review2" not in items(session, child.id)
-    assert session.query(AuditEvent).filter_by(entity_type="reviews", action="delete").count() == 1
+    assert session.query(AuditEvent).filter_by(entity_type="reviews", action="delete", child_id=child.id).count() == 1
 
 
 @frozen

@@ -1,0 +1,240 @@
+"""Demo casework: reviews, health, PEPs, permanence and court events for the demo children.
+
+Loaded by ``tracker.demo`` (a ``DEMO_HOOKS`` entry) after the children and their care
+histories exist. Everything here passes the same checks the forms apply: dated inside a
+period of care (court events may come before it), never in the future, never two of a
+kind on one day, PN0 only under 4, SDQ at 4 to 16, PEPs at 3 to 17, an initial health
+assessment before any review one, court events in a sensible order.
+
+Realism: most obligations are met roughly on time, some late, and some chains simply
+stop, so the demo authority has overdue work to find. The first social worker (sw1, who
+holds the first eight children) always has at least one child whose statutory review is
+overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.auth.models import User
+from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.education.models import Pep, TermDate
+from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
+from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
+from tracker.reviews.models import Review
+from tracker.tracking.calendars import add_months, add_working_days, birthday
+from tracker.tracking.models import Action
+
+PARTICIPATION_WEIGHTS = [("PN1", 8), ("PN2", 2), ("PN3", 1), ("PN4", 2), ("PN5", 2), ("PN6", 2), ("PN7", 1)]
+FIRST_WORKER = "sw1@demo.invalid"
+
+
+def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> None:
+    iro_id = session.scalar(select(User.id).where(User.role == "iro").order_by(User.id).limit(1))
+    terms = list(session.scalars(select(TermDate).order_by(TermDate.start_on)))
+    children = list(session.scalars(select(Child).order_by(Child.id)))
+    first_worker = session.scalar(select(User.id).where(User.email == FIRST_WORKER))
+    overdue_for_first_worker = False
+    for n, child in enumerate(children):
+        periods = sorted(child.care_periods, key=lambda p: p.start_on)
+        statuses = sorted(child.legal_statuses, key=lambda s: s.start_on)
+        force = (not overdue_for_first_worker and child.allocated_worker_id == first_worker
+                 and _can_force_overdue(periods, today))
+        for period in periods:
+            stop = min(period.end_on or today, today)
+            is_open = period.end_on is None
+            _reviews(session, rng, child, period, stop, today, iro_id, lag=force and is_open)
+            _health(session, rng, child, period, stop)
+            _dental(session, rng, child, period, stop)
+            _sdq(session, rng, child, period, stop)
+            _peps(session, rng, child, period, stop, terms)
+            _permanence(session, rng, child, period, stop, statuses)
+        _court(session, rng, child, periods, statuses, today)
+        if periods and periods[-1].end_on is None and rng.random() < 0.06:
+            _action(session, rng, child, today)
+        overdue_for_first_worker = overdue_for_first_worker or force
+        if n % 500 == 499:
+            session.flush()
+    session.flush()
+
+
+def _can_force_overdue(periods: Sequence[CarePeriod], today: dt.date) -> bool:
+    open_ = [p for p in periods if p.end_on is None]
+    return bool(open_) and add_working_days(open_[0].start_on, 20) < today - dt.timedelta(days=7)
+
+
+def _between(rng: random.Random, start: dt.date, days_min: int, days_max: int) -> dt.date:
+    return start + dt.timedelta(days=rng.randint(days_min, days_max))
+
+
+# Reviews -------------------------------------------------------------------------------
+
+def _next_review_due(start: dt.date, held: list[dt.date]) -> dt.date:
+    if not held:
+        return add_working_days(start, 20)
+    return add_months(held[-1], 3 if len(held) == 1 else 6)
+
+
+def _reviews(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date,
+             today: dt.date, iro_id: int | None, *, lag: bool) -> None:
+    held: list[dt.date] = []
+    on = _between(rng, period.start_on, 12, 30)  # review 1: within 20 working days, sometimes late
+    while on < stop:
+        held.append(on)
+        due = _next_review_due(period.start_on, held)
+        on = due + dt.timedelta(days=rng.randint(-21, 12))
+        if on <= held[-1]:
+            on = held[-1] + dt.timedelta(days=7)
+    # Some chains stop: the next review is not recorded (overdue if its due date passed).
+    if held and period.end_on is None and rng.random() < 0.12:
+        held.pop()
+    if lag:
+        # Guarantee the first worker an overdue review: drop reviews until the next is overdue.
+        while held and _next_review_due(period.start_on, held) >= today - dt.timedelta(days=3):
+            held.pop()
+    for d in held:
+        part = "PN0" if child.age_on(d) < 4 else rng.choices(
+            [p for p, _ in PARTICIPATION_WEIGHTS], [w for _, w in PARTICIPATION_WEIGHTS])[0]
+        session.add(Review(child_id=child.id, held_on=d, participation=part,
+                           iro_id=iro_id if rng.random() < 0.9 else None))
+
+
+# Health --------------------------------------------------------------------------------
+
+def _health(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date) -> None:
+    if rng.random() < 0.08:
+        return  # the initial health assessment never happened (overdue, or closed if care ended)
+    on = _between(rng, period.start_on, 8, 40)
+    kind = "initial"
+    while on < stop:
+        session.add(HealthAssessment(child_id=child.id, held_on=on, kind=kind))
+        months = 6 if child.age_on(on) < 5 else 12
+        if rng.random() < 0.08:
+            return
+        kind = "review"
+        on = add_months(on, months) + dt.timedelta(days=rng.randint(-30, 25))
+
+
+def _dental(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date) -> None:
+    on = _between(rng, period.start_on, 30, 330)
+    while on < stop:
+        session.add(DentalCheck(child_id=child.id, checked_on=on))
+        if rng.random() < 0.08:
+            return
+        on = add_months(on, 12) + dt.timedelta(days=rng.randint(-60, 20))
+
+
+def _sdq(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date) -> None:
+    start = max(period.start_on, birthday(child.date_of_birth, 4))
+    last_day = min(stop, birthday(child.date_of_birth, 17))
+    on = _between(rng, start, 40, 330)
+    while on < last_day:
+        if child.age_on(on) >= 4:
+            score = max(0, min(40, round(rng.triangular(0, 40, 11))))
+            session.add(SdqScore(child_id=child.id, completed_on=on, score=score))
+        if rng.random() < 0.1:
+            return
+        on = add_months(on, 12) + dt.timedelta(days=rng.randint(-30, 30))
+
+
+# Education -----------------------------------------------------------------------------
+
+def _peps(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date,
+          terms: Sequence[TermDate]) -> None:
+    seen: set[dt.date] = set()
+
+    def add(on: dt.date) -> None:
+        if on < stop and on not in seen and 3 <= child.age_on(on) <= 17:
+            seen.add(on)
+            session.add(Pep(child_id=child.id, held_on=on))
+
+    if 3 <= child.age_on(period.start_on) <= 17 and rng.random() < 0.9:
+        add(_between(rng, period.start_on, 10, 32))  # the initial PEP, usually within 20 school days
+    for term in terms:
+        if term.start_on <= period.start_on or term.start_on >= stop:
+            continue
+        if rng.random() < 0.87:
+            add(_between(rng, term.start_on, 5, max(5, (term.end_on - term.start_on).days - 5)))
+
+
+# Permanence and proceedings ------------------------------------------------------------
+
+def _permanence(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date,
+                statuses: Sequence[LegalStatus]) -> None:
+    agreed = _between(rng, period.start_on, 80, 140)
+    if agreed >= stop or rng.random() < 0.15:
+        return
+    placement_order = any(s.code == "E1" and s.start_on >= period.start_on for s in statuses)
+    age = child.age_on(agreed)
+    if placement_order or (age < 4 and rng.random() < 0.4):
+        plan = "adoption"
+    elif age >= 16:
+        plan = rng.choice(["long_term_fostering", "independence", "residential"])
+    else:
+        plan = rng.choice(["long_term_fostering", "long_term_fostering", "return_home", "sgo", "cao"])
+    session.add(PermanencePlan(child_id=child.id, agreed_on=agreed, plan=plan))
+    steps = {"adoption": ["permanence_panel", "should_be_placed_for_adoption", "matched", "placed_for_adoption"],
+             "long_term_fostering": ["permanence_panel", "matched"], "sgo": ["permanence_panel"]}.get(plan, [])
+    on = agreed
+    for kind in steps:
+        on = _between(rng, on, 20, 120)
+        if on >= stop:
+            break
+        session.add(PermanenceMilestone(child_id=child.id, kind=kind, on=on))
+
+
+def _court(session: Session, rng: random.Random, child: Child, periods: Sequence[CarePeriod],
+           statuses: Sequence[LegalStatus], today: dt.date) -> None:
+    """Care proceedings for children who came into care on an interim care order or an
+    emergency protection order: issued as care started, concluded by the full care order."""
+    concluded = True  # no proceedings still running from an earlier period of care
+    for period in periods:
+        first = next((s for s in statuses if s.start_on == period.start_on), None)
+        if first is None or first.code not in ("C1", "L2") or not concluded:
+            continue
+        issued = period.start_on + dt.timedelta(days=0 if first.code == "C1" else rng.randint(1, 6))
+        if issued > today:
+            continue
+        order = next((s for s in statuses if s.code == "C2" and issued < s.start_on
+                      and (period.end_on is None or s.start_on <= period.end_on)), None)
+        if rng.random() < 0.5:
+            pre = issued - dt.timedelta(days=rng.randint(40, 120))
+            if pre >= child.date_of_birth:
+                session.add(CourtEvent(child_id=child.id, kind="pre_proceedings_started", on=pre))
+        session.add(CourtEvent(child_id=child.id, kind="proceedings_issued", on=issued))
+        # Concluded by the full care order, or (if care ended first) by another order that day.
+        final_on = order.start_on if order else period.end_on
+        end = final_on or today
+        # Extensions (up to 8 weeks each) when the case runs past 26 weeks.
+        allowed = issued + dt.timedelta(days=181)
+        ext_on = allowed - dt.timedelta(days=rng.randint(7, 21))
+        while allowed < end and ext_on < end and rng.random() < 0.8:
+            weeks = rng.randint(4, 8)
+            session.add(CourtEvent(child_id=child.id, kind="proceedings_extended", on=ext_on, weeks=weeks))
+            allowed += dt.timedelta(weeks=weeks)
+            ext_on = allowed - dt.timedelta(days=rng.randint(7, 21))
+        hearing = issued + dt.timedelta(days=rng.randint(20, 60))
+        if hearing < end:
+            session.add(CourtEvent(child_id=child.id, kind="hearing", on=hearing, notes="Case management hearing"))
+        if final_on is not None and final_on > issued:
+            kind = "care_order" if order else rng.choice(["supervision_order", "cao", "sgo", "no_order"])
+            session.add(CourtEvent(child_id=child.id, kind="final_order", on=final_on, court_order=kind))
+        else:
+            concluded = final_on is not None
+
+
+def _action(session: Session, rng: random.Random, child: Child, today: dt.date) -> None:
+    if child.allocated_worker_id is None:
+        return
+    created = today - dt.timedelta(days=rng.randint(3, 40))
+    title = rng.choice(["Arrange life story work", "Update the care plan after the review",
+                        "Request school reports for the PEP", "Book a contact review meeting",
+                        "Chase the health assessment report"])
+    session.add(Action(child_id=child.id, title=title, owner_id=child.allocated_worker_id,
+                       due_on=created + dt.timedelta(days=rng.randint(10, 60)), source="meeting",
+                       created_on=created, created_by_id=child.allocated_worker_id))
