@@ -29,14 +29,13 @@ def _on(day: dt.date):  # noqa: ANN202
 
 def _page(client, session, child) -> tuple[str, dict[str, list[tuple[str, str]]]]:  # noqa: ANN001
     """Recompute as the daily job does, then read the leaving-care tab: its text and the
-    pathway items (kind → [(due, status)])."""
+    pathway items, open and past (kind → [(due, status)])."""
     session.expire_all()  # the app changed rows this session may hold
     recompute_children(session, [child.id], today=clock.today())
     html = client.get(f"/children/{child.id}/leaving-care").get_data(as_text=True)
     items: dict[str, list[tuple[str, str]]] = {}
-    table = re.search(r'<table class="govuk-table" id="pathway-items">(.*?)</table>', html, re.S)
-    for kind, row in re.findall(r'<tr class="govuk-table__row" data-kind="([a-z_]+)"[^>]*>(.*?)</tr>',
-                                table.group(1) if table else "", re.S):
+    tables = "".join(re.findall(r'<table class="govuk-table" id="pathway-items(?:-past)?">(.*?)</table>', html, re.S))
+    for kind, row in re.findall(r'<tr class="govuk-table__row" data-kind="([a-z_]+)"[^>]*>(.*?)</tr>', tables, re.S):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         items.setdefault(kind, []).append((cells[1], cells[2]))
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)), items

@@ -104,7 +104,7 @@ def test_summary_counts_each_measure_by_age_with_definitions(client, factory, po
     text = plain(resp)
     assert "4 (57%)" in text  # total in suitable accommodation: 4 of 7
     assert "1 young person is left out because their latest in-touch status is \"died\"" in text
-    assert "Council tenancy this month (November 2026)" in text and "(October 2026)" in text
+    assert "Council tenancy: This month (Nov 2026)" in text and "Council tenancy: Last month (Oct 2026)" in text
     for term in ("In suitable accommodation", "In education, employment or training", "NEET for 3 months or more",
                  "In touch", "Staying put", "Council tenancy this month / last month"):
         assert term in text

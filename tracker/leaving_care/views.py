@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -236,21 +237,22 @@ def _iso(d: Any) -> str:
 @requires(VIEW_REPORTS)
 def summary() -> Any:
     return render_template("leaving_care/summary.html", summary=queries.summarise(db.session, clock.today()),
-                           measures=SUMMARY_COLUMNS)
+                           measures=SUMMARY_COLUMNS, groups=SUMMARY_GROUPS)
 
 
-#: (measure, heading, with a percentage) in the order shown and exported.
+#: (measure, column group and heading on the page, title in the CSV, with a percentage).
 SUMMARY_COLUMNS = (
-    ("suitable", "In suitable accommodation", True),
-    ("unsuitable", "In unsuitable accommodation", True),
-    ("eet", "In education, employment or training", True),
-    ("neet", "Not in education, employment or training", True),
-    ("neet_long", "NEET for 3 months or more", True),
-    ("in_touch", "In touch", True),
-    ("staying_put", "Staying put", True),
-    ("council_this_month", "Council tenancy this month", False),
-    ("council_last_month", "Council tenancy last month", False),
+    ("suitable", "Accommodation", "Suitable", "In suitable accommodation", True),
+    ("unsuitable", "Accommodation", "Unsuitable", "In unsuitable accommodation", True),
+    ("eet", "Activity", "EET", "In education, employment or training", True),
+    ("neet", "Activity", "NEET", "Not in education, employment or training", True),
+    ("neet_long", "Activity", "NEET 3+ months", "NEET for 3 months or more", True),
+    ("in_touch", "", "In touch", "In touch", True),
+    ("staying_put", "", "Staying put", "Staying put", True),
+    ("council_this_month", "Council tenancy", "This month", "Council tenancy this month", False),
+    ("council_last_month", "Council tenancy", "Last month", "Council tenancy last month", False),
 )
+SUMMARY_GROUPS = [(group, list(cols)) for group, cols in groupby(SUMMARY_COLUMNS, key=lambda c: c[1])]
 
 
 @bp.route("/care-leavers/summary.csv")
@@ -258,12 +260,12 @@ SUMMARY_COLUMNS = (
 def summary_csv() -> Any:
     data = queries.summarise(db.session, clock.today())
     header = ["Age", "Young people"]
-    for _name, title, pct in SUMMARY_COLUMNS:
+    for _name, _group, _heading, title, pct in SUMMARY_COLUMNS:
         header += [title, f"{title} %"] if pct else [title]
     rows = []
     for row in data.rows:
         line: list[Any] = [row.label, row.young_people]
-        for name, _title, pct in SUMMARY_COLUMNS:
+        for name, _group, _heading, _title, pct in SUMMARY_COLUMNS:
             n = getattr(row, name)
             line += [n, row.pct(n)] if pct else [n]
         rows.append(line)
