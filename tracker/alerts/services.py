@@ -69,10 +69,9 @@ def raise_due_alerts(session: Session, *, today: dt.date, due_soon_days: int, no
         source = (select(TrackedItem.id, TrackedItem.child_id, literal(kind), literal("worker"), TrackedItem.due_on,
                          literal(today), literal(now, UTCDateTime()))
                   .where(*open_item_conditions(today, due_soon_days), TrackedItem.status == kind))
-        result = session.execute(
-            insert(Alert).from_select(["item_id", "child_id", "kind", "level", "due_on", "raised_on", "created_at"],
-                                      source).on_conflict_do_nothing())
-        counts.by_kind[kind] = max(result.rowcount, 0)
+        counts.by_kind[kind] = _inserted(session, insert(Alert).from_select(
+            ["item_id", "child_id", "kind", "level", "due_on", "raised_on", "created_at"], source)
+            .on_conflict_do_nothing().returning(Alert.id))
         counts.alerts += counts.by_kind[kind]
     recipients = (select(Alert.id, User.id, literal(now, UTCDateTime()))
                   .join(TrackedItem, TrackedItem.id == Alert.item_id)
@@ -84,9 +83,14 @@ def raise_due_alerts(session: Session, *, today: dt.date, due_soon_days: int, no
 
 def _notify(session: Session, source: Any) -> int:
     insert = _insert(session)
-    result = session.execute(insert(Notification).from_select(["alert_id", "user_id", "created_at"], source)
-                             .on_conflict_do_nothing())
-    return max(result.rowcount, 0)
+    return _inserted(session, insert(Notification).from_select(["alert_id", "user_id", "created_at"], source)
+                     .on_conflict_do_nothing().returning(Notification.id))
+
+
+def _inserted(session: Session, stmt: Any) -> int:
+    """Rows an ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` added (the drivers do not
+    all report a row count for it; RETURNING is exact on PostgreSQL and SQLite alike)."""
+    return len(session.execute(stmt).all())
 
 
 # ---------------------------------------------------------------------------- escalation
@@ -124,10 +128,9 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
                          TrackedItem.due_on, literal(today), literal(now, UTCDateTime()))
                   .where(TrackedItem.is_open == True, TrackedItem.status == "overdue",  # noqa: E712
                          TrackedItem.due_on <= overdue_cutoff(today, days)))
-        result = session.execute(
-            insert(Alert).from_select(["item_id", "child_id", "kind", "level", "due_on", "raised_on", "created_at"],
-                                      source).on_conflict_do_nothing())
-        counts.by_kind[level] = max(result.rowcount, 0)
+        counts.by_kind[level] = _inserted(session, insert(Alert).from_select(
+            ["item_id", "child_id", "kind", "level", "due_on", "raised_on", "created_at"], source)
+            .on_conflict_do_nothing().returning(Alert.id))
         counts.alerts += counts.by_kind[level]
 
     stamp = literal(now, UTCDateTime())
@@ -249,11 +252,10 @@ def _queue(session: Session, *, key: str, kind: str, user: User, subject: str, t
            now: dt.datetime, context: dict[str, Any]) -> int:
     text, html = render(template, **context)
     insert = _insert(session)
-    result = session.execute(insert(OutboxEmail).values(
+    return _inserted(session, insert(OutboxEmail).values(
         key=key, kind=kind, recipient_id=user.id, to_address=user.email, subject=subject[:200], text_body=text,
         html_body=html, status="pending", attempts=0, next_attempt_at=now, created_at=now,
-    ).on_conflict_do_nothing())
-    return max(result.rowcount, 0)
+    ).on_conflict_do_nothing().returning(OutboxEmail.id))
 
 
 def retry_email(session: Session, *, email_id: int, now: dt.datetime) -> None:

@@ -97,11 +97,11 @@ def _claim(session: Session, job: str, slot: str, *, force: bool, stale_after: i
     now = clock.now()
     me = {"pid": os.getpid(), "host": socket.gethostname()}
     insert = _insert(session)
-    result = session.execute(insert(JobRun).values(job=job, slot=slot, status="running", started_at=now,
-                                                   attempts=1, **me).on_conflict_do_nothing())
+    # RETURNING tells whether this process inserted the row (drivers differ on rowcount).
+    run_id = session.scalar(insert(JobRun).values(job=job, slot=slot, status="running", started_at=now,
+                                                  attempts=1, **me).on_conflict_do_nothing().returning(JobRun.id))
     session.commit()
-    if result.rowcount == 1:
-        run_id = session.scalar(select(JobRun.id).where(JobRun.job == job, JobRun.slot == slot))
+    if run_id is not None:
         return run_id, 1, ""
     row = session.scalars(select(JobRun).where(JobRun.job == job, JobRun.slot == slot)).one()
     if row.status == "ok" and not force:
