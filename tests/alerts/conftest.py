@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
 
 from tests.alerts.smtp import SmtpServer
 from tracker.auth.models import Service, Team, User
@@ -29,9 +30,17 @@ def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     server.stop()
 
 
+def begin_outer_transaction(session) -> None:  # noqa: ANN001
+    """pysqlite starts a transaction only at the first write; until then a SAVEPOINT (which
+    each job's session opens) would itself be the transaction and its RELEASE would
+    commit for good. A write that changes nothing makes the test's rollback cover the jobs."""
+    session.execute(text("DELETE FROM job_runs WHERE 1 = 0"))
+
+
 @pytest.fixture()
 def run(app: Flask, session) -> Callable[..., RunOutcome]:  # noqa: ANN001
     """Run a job as the scheduler or ``tracker jobs run`` would (in its own app context)."""
+    begin_outer_transaction(session)
 
     def _run(name: str, today: dt.date | None = None, *, force: bool = False) -> RunOutcome:
         with app.app_context():

@@ -128,3 +128,19 @@ def test_without_a_mail_server_mail_is_kept_in_the_outbox(factory, session, auth
     session.expire_all()
     statuses = session.scalars(select(OutboxEmail.status)).all()
     assert statuses == ["pending"] * 3
+
+
+def test_a_long_digest_lists_fifty_items_and_counts_the_rest(factory, session, authority, smtp, run) -> None:  # noqa: ANN001
+    child = factory.child(worker=authority.worker)
+    for n in range(52):
+        add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 9, 1) + dt.timedelta(days=n))
+    run("scan", MONDAY)
+    run("send-email")
+    [digest] = smtp.inbox.to("worker@test.invalid")
+    assert digest.subject.startswith("Your due dates: 52 overdue")
+    assert digest.text.count(f"({child.local_id}): Action, due") == 50
+    assert "...and 2 more overdue: sign in to see them all." in digest.text
+    assert 'and 2 more: <a href="https://tracker.example.test"' in digest.html
+    assert "due 01/09/2026" in digest.text and "due 22/10/2026" not in digest.text  # most overdue first
+    [escalation] = smtp.inbox.to("tm@test.invalid")
+    assert "(52)" in escalation.text and "...and 2 more: sign in to see them all." in escalation.text

@@ -29,7 +29,8 @@ from tracker.tracking.calendars import add_working_days, is_working_day
 from tracker.tracking.models import TrackedItem
 from tracker.tracking.rules import RULES
 
-LEVEL_ROLES = {"team_manager": "team_manager", "group_manager": "group_manager"}
+#: Items listed per section of an email; the rest are counted ("and 12 more").
+EMAIL_MAX_LINES = 50
 
 
 def _insert(session: Session):  # noqa: ANN202 - the dialect's insert, for ON CONFLICT DO NOTHING
@@ -182,8 +183,10 @@ def _queue_escalation_emails(session: Session, *, today: dt.date, now: dt.dateti
                    f" — {long_date(today)}")
         queued += _queue(session, key=f"escalation:{user.id}:{today.isoformat()}", kind="escalation", user=user,
                          subject=subject, template="escalation", now=now,
-                         context={"user": user, "today": today, "lines": [line for _, line in lines],
-                                  "level": lines[0][0], "base_url": base_url})
+                         context={"user": user, "today": today,
+                                  "lines": [line for _, line in lines[:EMAIL_MAX_LINES]],
+                                  "more": max(0, len(lines) - EMAIL_MAX_LINES), "level": lines[0][0],
+                                  "base_url": base_url})
     return queued
 
 
@@ -224,8 +227,9 @@ def queue_digests(session: Session, *, today: dt.date, due_soon_days: int, now: 
             parts.append(f"{len(due_soon)} due soon")
         subject = f"Your due dates: {', '.join(parts)} — {long_date(today)}"
         queued += _queue(session, key=keys[user.id], kind="digest", user=user, subject=subject, template="digest",
-                         now=now, context={"user": user, "today": today, "overdue": overdue, "due_soon": due_soon,
-                                           "base_url": base_url})
+                         now=now, context={"user": user, "today": today, "overdue": overdue[:EMAIL_MAX_LINES],
+                                           "overdue_total": len(overdue), "due_soon": due_soon[:EMAIL_MAX_LINES],
+                                           "due_soon_total": len(due_soon), "base_url": base_url})
     return {"workers": len(per_user), "emails": queued, "items": sum(len(v) for v in per_user.values())}
 
 
