@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 
 from sqlalchemy import func, select
 
 from tests.alerts.conftest import add_action
+from tracker import clock
 from tracker.alerts.models import Alert, Notification, OutboxEmail
 from tracker.jobs.models import JobRun
 
@@ -144,3 +147,24 @@ def test_a_long_digest_lists_fifty_items_and_counts_the_rest(factory, session, a
     assert "due 01/09/2026" in digest.text and "due 22/10/2026" not in digest.text  # most overdue first
     [escalation] = smtp.inbox.to("tm@test.invalid")
     assert "(52)" in escalation.text and "...and 2 more: sign in to see them all." in escalation.text
+
+
+def test_a_digest_due_while_the_scan_is_still_running_is_left_to_the_scan(factory, session, authority, smtp,
+                                                                          run) -> None:  # noqa: ANN001
+    _cases(factory, session, authority)
+    # Another process is half-way through today's scan (statuses not yet refreshed).
+    busy = JobRun(job="scan", slot=MONDAY.isoformat(), status="running", started_at=clock.now(),
+                  pid=os.getppid(), host=socket.gethostname(), attempts=1)
+    session.add(busy)
+    session.flush()
+    digest = run("digest", MONDAY)
+    assert digest.status == "failed" and "scan is still running" in digest.error
+    assert _count(session, OutboxEmail) == 0
+
+    # That scan dies; the next one (a restart, or by hand) queues the digest after all.
+    busy.status = "failed"
+    session.flush()
+    scan = run("scan", MONDAY)
+    assert scan.status == "ok" and scan.counts["digest"] == "ok"
+    run("send-email")
+    assert len([m for m in smtp.inbox.received if m.subject.startswith("Your due dates")]) == 1

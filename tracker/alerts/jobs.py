@@ -87,9 +87,9 @@ def scan_due_items(ctx: JobContext) -> dict[str, Any]:
     counts: dict[str, Any] = {"children": total.children, "items_changed": total.changed,
                               "children_not_computed": len(total.errors),
                               **{k: v for k, v in alerts.as_dict().items() if k != "emails"}}
-    counts["escalate"] = run_job("escalate", today=ctx.today, force=ctx.force).status
+    counts["escalate"] = run_job("escalate", today=ctx.today, force=ctx.force, parent="scan").status
     if is_working_day(ctx.today):
-        counts["digest"] = run_job("digest", today=ctx.today, force=ctx.force).status
+        counts["digest"] = run_job("digest", today=ctx.today, force=ctx.force, parent="scan").status
     return counts
 
 
@@ -107,16 +107,25 @@ def queue_daily_digests(ctx: JobContext) -> dict[str, Any]:
     if not is_working_day(ctx.today):
         return {"skipped": "not a working day"}
     counts: dict[str, Any] = {}
-    if not completed(ctx.session, "scan", ctx.today):
+    if ctx.parent != "scan" and not completed(ctx.session, "scan", ctx.today):
         # Normally the scan queued the digest already; if it has not run (or failed), run
         # it now so the digest reflects today's statuses. Its nested digest is skipped
         # because this run holds the slot.
-        counts["scan"] = run_job("scan", today=ctx.today).status
+        scan = run_job("scan", today=ctx.today)
+        if scan.status == "skipped" and scan.reason and scan.reason.startswith("running"):
+            # Still refreshing statuses: fail this run so the scan's own digest, when it
+            # finishes, takes the day's slot over and queues from fresh statuses.
+            raise ScanStillRunning("today's scan is still running; it queues the digests when it finishes")
+        counts["scan"] = scan.status
     settings = get_settings(ctx.session)
     counts.update(services.queue_digests(ctx.session, today=ctx.today, due_soon_days=settings["due_soon_days"],
                                          now=clock.now(), base_url=ctx.config["BASE_URL"]))
     ctx.session.commit()
     return counts
+
+
+class ScanStillRunning(RuntimeError):
+    pass
 
 
 # ---------------------------------------------------------------------------- sending

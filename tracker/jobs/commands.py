@@ -24,10 +24,13 @@ def _setup_logging() -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the job scheduler (its own process; one is active, others wait as standby)."""
-    from tracker.jobs.scheduler import run_forever
+    from tracker.jobs.scheduler import NotMigrated, run_forever
 
     _setup_logging()
-    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+    try:
+        run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+    except NotMigrated as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group("jobs", help="Scheduled jobs: list them, or run one now.")

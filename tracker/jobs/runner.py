@@ -42,6 +42,8 @@ class JobContext:
     session: Session
     config: Mapping[str, Any]
     force: bool = False
+    #: The job that started this one, if any (the scan starts escalate and digest).
+    parent: str | None = None
 
 
 @dataclass
@@ -126,7 +128,8 @@ def _finish(session: Session, run_id: int, attempt: int, **values: Any) -> None:
     session.commit()
 
 
-def run_job(name: str, *, today: dt.date | None = None, force: bool = False) -> RunOutcome:
+def run_job(name: str, *, today: dt.date | None = None, force: bool = False,
+            parent: str | None = None) -> RunOutcome:
     """Run job ``name`` for business day ``today`` (default: today in London), once.
 
     Needs an application context. Each run gets an application context (so a session) of
@@ -145,11 +148,13 @@ def run_job(name: str, *, today: dt.date | None = None, force: bool = False) -> 
         audit.set_actor(session, None, label=f"job {name}")
         run_id, attempt, reason = _claim(session, name, slot, force=force,
                                          stale_after=app.config["JOB_STALE_AFTER_SECONDS"])
+        # Daily jobs are worth a line each; one that runs every minute only when it fails.
+        level = logging.INFO if job.per_day else logging.DEBUG
         if run_id is None:
-            log.info("job %s %s skipped: %s", name, slot, reason)
+            log.log(level, "job %s %s skipped: %s", name, slot, reason)
             return RunOutcome(name, slot, "skipped", reason=reason)
-        log.info("job %s %s started (attempt %d)", name, slot, attempt)
-        ctx = JobContext(name=name, today=day, session=session, config=app.config, force=force)
+        log.log(level, "job %s %s started (attempt %d)", name, slot, attempt)
+        ctx = JobContext(name=name, today=day, session=session, config=app.config, force=force, parent=parent)
         try:
             counts = dict(job.func(ctx) or {})
         except Exception as exc:  # noqa: BLE001 - any failure is recorded, then reported
@@ -162,7 +167,7 @@ def run_job(name: str, *, today: dt.date | None = None, force: bool = False) -> 
         _finish(session, run_id, attempt, status="ok", counts=counts)
         if not job.per_day:
             _prune(session, name, app.config["JOB_RUN_KEEP_DAYS"])
-        log.info("job %s %s ok %s", name, slot, counts)
+        log.log(level, "job %s %s ok %s", name, slot, counts)
         return RunOutcome(name, slot, "ok", counts=counts)
 
 

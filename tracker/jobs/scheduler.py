@@ -23,7 +23,9 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from flask import Flask
+from sqlalchemy import inspect
 
 from tracker import clock
 from tracker.db import make_engine
@@ -46,16 +48,29 @@ def fire(name: str) -> None:
         raise RuntimeError("the scheduler app is not set")
     with _APP.app_context():
         outcome = run_job(name)
-    level = logging.ERROR if outcome.status == "failed" else logging.INFO
-    if outcome.status != "ok" or name != "send-email" or any(
-            outcome.counts.get(k) for k in ("sent", "retrying", "failed", "interrupted")):
-        log.log(level, "%s", outcome.summary())
+    # The runner logs daily jobs and every failure; a job that runs all day is only worth
+    # a line when it did something.
+    if outcome.status == "ok" and not load_jobs()[name].per_day and any(
+            v for k, v in outcome.counts.items() if k != "held"):
+        log.info("%s", outcome.summary())
+
+
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3 runs one more round of due jobs when woken to shut down (its loop
+    checks the state only after processing), submitting them to stopped executors and
+    advancing their next run time: a run due at that moment would be lost. Process jobs
+    only while running."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state != STATE_RUNNING:
+            return None
+        return super()._process_jobs()
 
 
 def build_scheduler(app: Flask) -> BackgroundScheduler:
     config = app.config
     store = SQLAlchemyJobStore(engine=make_engine(config["DATABASE_URL"]), tablename=JOB_TABLE)
-    return BackgroundScheduler(
+    return _Scheduler(
         jobstores={"default": store, "memory": MemoryJobStore()},
         executors={"default": ThreadPoolExecutor(4)},
         job_defaults={"coalesce": True, "max_instances": 1,
@@ -102,6 +117,7 @@ def serve(app: Flask, stop: threading.Event, lock: LeaderLock | None = None) -> 
     global _APP
     _APP = app
     config = app.config
+    _require_migrated(config["DATABASE_URL"])
     poll = max(1, int(config["SCHEDULER_POLL_SECONDS"]))
     lock = lock or make_lock(config["DATABASE_URL"], app.instance_path)
     standby_logged = False
@@ -131,6 +147,19 @@ def serve(app: Flask, stop: threading.Event, lock: LeaderLock | None = None) -> 
             scheduler.shutdown(wait=True)
             lock.release()
     log.info("stopped")
+
+
+class NotMigrated(RuntimeError):
+    pass
+
+
+def _require_migrated(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("job_runs"):
+            raise NotMigrated("the database has no job_runs table: run `tracker db upgrade` first")
+    finally:
+        engine.dispose()
 
 
 def run_forever(app: Flask) -> None:
