@@ -24,12 +24,12 @@ def _setup_logging() -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the job scheduler (its own process; one is active, others wait as standby)."""
-    from tracker.jobs.scheduler import NotMigrated, run_forever
+    from tracker.jobs.scheduler import CannotStart, run_forever
 
     _setup_logging()
     try:
         run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
-    except NotMigrated as exc:
+    except CannotStart as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -117,7 +117,7 @@ def serve(app: Flask, stop: threading.Event, lock: LeaderLock | None = None) -> 
     global _APP
     _APP = app
     config = app.config
-    _require_migrated(config["DATABASE_URL"])
+    _check_can_start(config)
     poll = max(1, int(config["SCHEDULER_POLL_SECONDS"]))
     lock = lock or make_lock(config["DATABASE_URL"], app.instance_path)
     standby_logged = False
@@ -149,15 +149,21 @@ def serve(app: Flask, stop: threading.Event, lock: LeaderLock | None = None) -> 
     log.info("stopped")
 
 
-class NotMigrated(RuntimeError):
-    pass
+class CannotStart(RuntimeError):
+    """A reason the scheduler cannot start (shown as one line, no traceback)."""
 
 
-def _require_migrated(url: str) -> None:
-    engine = make_engine(url)
+def _check_can_start(config: Any) -> None:
+    for name, job in load_jobs().items():
+        if job.schedule is not None:
+            try:
+                job.schedule(config)
+            except (ValueError, KeyError) as exc:
+                raise CannotStart(f"job {name}: bad schedule setting: {exc}") from None
+    engine = make_engine(config["DATABASE_URL"])
     try:
         if not inspect(engine).has_table("job_runs"):
-            raise NotMigrated("the database has no job_runs table: run `tracker db upgrade` first")
+            raise CannotStart("the database has no job_runs table: run `tracker db upgrade` first")
     finally:
         engine.dispose()
 
