@@ -60,6 +60,10 @@ def test_the_chronology_lists_every_fact_in_date_order_with_links_to_correct(cli
     review = record_review(session, child, held_on=dt.date(2026, 3, 25), participation="PN1", today=today)
     sdq = record_sdq(session, child, completed_on=dt.date(2026, 4, 1), score=18, today=today)
     record_court_event(session, child, kind="pre_proceedings_started", on=dt.date(2026, 1, 12), today=today)
+    from tracker.leaving_care.models import PaContact
+
+    session.add(PaContact(child_id=child.id, contact_on=dt.date(2026, 5, 1), method="visit", seen_alone=True))
+    session.flush()
     sign_in(client, sw)
     resp = client.get(f"/children/{child.id}/chronology")
     page = plain(resp)
@@ -75,6 +79,12 @@ def test_the_chronology_lists_every_fact_in_date_order_with_links_to_correct(cli
     body = resp.get_data(as_text=True)
     assert f'href="/children/{child.id}/reviews/{review.id}/edit"' in body
     assert f'href="/children/{child.id}/health/sdq/{sdq.id}/edit"' in body
+    # Every "Correct" link leads to a page that opens.
+    links = re.findall(r'<a class="govuk-link" href="([^"]+)">Correct<', body)
+    assert len(links) == 7
+    for href in links:
+        assert client.get(href).status_code == 200, href
+    assert "01/05/2026 Personal adviser contact visit" in page
     newest = plain(client.get(f"/children/{child.id}/chronology?order=newest"))
     assert newest.find("01/04/2026 SDQ") < newest.find("12/01/2026 Pre-proceedings")
 

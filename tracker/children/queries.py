@@ -256,9 +256,12 @@ def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
     from tracker.leaving_care.models import (
         PATHWAY_EVENTS,
         Accommodation,
+        Activity,
         CareLeaverRecord,
         PaContact,
         PathwayEvent,
+        StayingPut,
+        Tenancy,
     )
     from tracker.permanence.models import (
         COURT_EVENTS,
@@ -327,6 +330,18 @@ def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
     for acc in rows(Accommodation):
         add(ChronologyEntry(acc.start_on, "Accommodation", f"{acc.accommodation} "
                             f"({'suitable' if acc.suitable else 'not suitable'})", "accommodations", acc.id))
+    for act in rows(Activity):
+        add(ChronologyEntry(act.start_on, "Activity (education, employment or training)", act.activity,
+                            "activities", act.id))
+    for ten in rows(Tenancy):
+        add(ChronologyEntry(ten.start_on, "Tenancy started", ten.tenure.replace("_", " "), "tenancies", ten.id))
+        if ten.end_on:
+            add(ChronologyEntry(ten.end_on, "Tenancy ended", (ten.end_reason or "").replace("_", " "),
+                                "tenancies", ten.id))
+    for sp in rows(StayingPut):
+        add(ChronologyEntry(sp.start_on, "Staying put started", "", "staying_put", sp.id))
+        if sp.end_on:
+            add(ChronologyEntry(sp.end_on, "Staying put ended", "", "staying_put", sp.id))
     for rec in rows(CareLeaverRecord):
         add(ChronologyEntry(rec.recorded_on, "Care leaver information recorded", rec.in_touch,
                             "care_leaver_records", rec.id))

@@ -301,34 +301,42 @@ def caseload_csv() -> Any:
 
 # Chronology ----------------------------------------------------------------------------
 
-#: Where to correct each kind of fact: table -> (endpoint, id argument name).
-CORRECT_LINKS: dict[str, tuple[str, str]] = {
-    "care_periods": ("children.care_history", ""),
-    "legal_statuses": ("children.care_history", ""),
-    "placements": ("placements.edit_placement", "placement_id"),
-    "reviews": ("reviews.edit_review", "review_id"),
-    "health_assessments": ("health.edit_health_assessment", "record_id"),
-    "dental_checks": ("health.edit_dental_check", "record_id"),
-    "sdq_scores": ("health.edit_sdq", "record_id"),
-    "peps": ("education.edit_pep", "pep_id"),
-    "permanence_plans": ("permanence.edit_plan", "record_id"),
-    "permanence_milestones": ("permanence.edit_milestone", "record_id"),
-    "court_events": ("permanence.edit_court_event", "record_id"),
-    "actions": ("tracking.complete_action", "action_id"),
-    "pathway_events": ("leaving_care.child_leaving_care", ""),
-    "pa_contacts": ("leaving_care.child_leaving_care", ""),
-    "accommodations": ("leaving_care.child_leaving_care", ""),
-    "care_leaver_records": ("leaving_care.child_leaving_care", ""),
+#: Where to correct each kind of fact: table -> (endpoint, id argument name, fixed arguments).
+CORRECT_LINKS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "care_periods": ("children.care_history", "", {}),
+    "legal_statuses": ("children.care_history", "", {}),
+    "placements": ("placements.edit_placement", "placement_id", {}),
+    "reviews": ("reviews.edit_review", "review_id", {}),
+    "health_assessments": ("health.edit_health_assessment", "record_id", {}),
+    "dental_checks": ("health.edit_dental_check", "record_id", {}),
+    "sdq_scores": ("health.edit_sdq", "record_id", {}),
+    "peps": ("education.edit_pep", "pep_id", {}),
+    "permanence_plans": ("permanence.edit_plan", "record_id", {}),
+    "permanence_milestones": ("permanence.edit_milestone", "record_id", {}),
+    "court_events": ("permanence.edit_court_event", "record_id", {}),
+    "actions": ("tracking.complete_action", "action_id", {}),
+    # Care-leaver records (their pages belong to the leaving_care package).
+    "pathway_events": ("leaving_care.edit_record", "record_id", {"slug": "pathway-events"}),
+    "pa_contacts": ("leaving_care.edit_record", "record_id", {"slug": "contacts"}),
+    "accommodations": ("leaving_care.edit_record", "record_id", {"slug": "accommodation"}),
+    "activities": ("leaving_care.edit_record", "record_id", {"slug": "activities"}),
+    "tenancies": ("leaving_care.edit_record", "record_id", {"slug": "tenancies"}),
+    "staying_put": ("leaving_care.edit_record", "record_id", {"slug": "staying-put"}),
+    "care_leaver_records": ("leaving_care.edit_record", "record_id", {"slug": "birthday-data"}),
 }
 
 
 def correct_url(child: Child, table: str, record_id: int | None) -> str | None:
-    endpoint, arg = CORRECT_LINKS.get(table, ("", ""))
+    """Where to correct a fact, or None if that page does not exist (yet)."""
     from flask import current_app
 
+    endpoint, arg, fixed = CORRECT_LINKS.get(table, ("", "", {}))
     if endpoint not in current_app.view_functions:
+        if table in CORRECT_LINKS and "leaving_care.child_leaving_care" in current_app.view_functions \
+                and endpoint.startswith("leaving_care."):
+            return url_for("leaving_care.child_leaving_care", child_id=child.id)
         return None
-    kwargs: dict[str, Any] = {"child_id": child.id}
+    kwargs: dict[str, Any] = {"child_id": child.id, **fixed}
     if arg:
         kwargs[arg] = record_id
     return url_for(endpoint, **kwargs)
