@@ -51,7 +51,7 @@ DEMO_HOOKS: list[Callable[[Session, random.Random, dt.date], None]] = []
 def _load_hooks() -> None:
     import importlib
 
-    for module in ("tracker.casework_demo", "tracker.leaving_care.demo"):
+    for module in ("tracker.casework_demo", "tracker.leaving_care.demo", "tracker.returns.demo"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
@@ -204,7 +204,7 @@ def _make_child(session: Session, rng: random.Random, i: int, worker: User, toda
     dob = today - dt.timedelta(days=age_days)
     child = Child(local_id=f"D{i + 1:06d}", first_name=rng.choice(FIRST), last_name=rng.choice(LAST),
                   date_of_birth=dob, sex=rng.choice("12"), ethnicity=rng.choice(ETHNIC),
-                  upn=_upn(rng) if age_days > 4 * 365 else None, disability=rng.random() < 0.08,
+                  upn=_upn(rng) if age_days > 4 * 365 else "UN1", disability=rng.random() < 0.08,
                   uasc=leaver and rng.random() < 0.3 or (age_days > 14 * 365 and rng.random() < 0.1),
                   allocated_worker=worker, team=worker.team, restricted=rng.random() < 0.03)
     session.add(child)
@@ -253,7 +253,11 @@ def _make_period(session: Session, rng: random.Random, child: Child, start: dt.d
     if age_at_start >= 13 and rng.random() < 0.5:
         session.add(LegalStatus(child=child, start_on=start, code="V2"))
     else:
-        session.add(LegalStatus(child=child, start_on=start, code=rng.choice(["C1", "C1", "L2", "V2"])))
+        first = rng.choice(["C1", "C1", "L2", "V2"])
+        session.add(LegalStatus(child=child, start_on=start, code=first))
+        if first == "L2" and start + dt.timedelta(days=7) < stop:
+            # An emergency protection order lasts 8 days at most: an interim care order follows.
+            session.add(LegalStatus(child=child, start_on=start + dt.timedelta(days=7), code="C1"))
         order_on = start + dt.timedelta(days=rng.randint(150, 300))
         if order_on < stop:
             session.add(LegalStatus(child=child, start_on=order_on, code="C2"))

@@ -22,3 +22,14 @@ from tracker.alerts.models import Alert, Notification, OutboxEmail  # noqa: F401
 from tracker.jobs.models import JobRun  # noqa: F401
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot  # noqa: F401
 from tracker.reports.models import Benchmark  # noqa: F401
+from tracker.returns.models import (  # noqa: F401
+    AdoptionDecisionReversal,
+    AdoptionReturn,
+    ChildReturnDetail,
+    DeprivationOfLiberty,
+    MissingEpisode,
+    Oc2Record,
+    PlacementReturnDetail,
+    PreviousPermanence,
+    SocialWorkerEpisode,
+)
