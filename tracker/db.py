@@ -80,10 +80,21 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(conn: Any) -> None:
+    # With the driver's own transaction handling off (below), SQLAlchemy starts every
+    # transaction itself, so SAVEPOINTs (``begin_nested``) nest inside a real BEGIN.
+    conn.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite delays BEGIN until the first write and commits on its own before DDL,
+    # which breaks SAVEPOINT nesting; SQLAlchemy's documented remedy is to turn that off
+    # and emit BEGIN ourselves (see _sqlite_begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
