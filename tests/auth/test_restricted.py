@@ -38,3 +38,16 @@ def test_team_manager_of_another_team_cannot(client, factory) -> None:  # noqa: 
     _, _, team_b, _, child = _setup(factory)
     sign_in(client, factory.user(role="team_manager", team=team_b))
     assert client.get(f"/children/{child.id}").status_code == 403
+
+
+def test_a_young_persons_personal_adviser_can_open_their_restricted_record(client, factory, session) -> None:  # noqa: ANN001
+    _, _, team_b, _, child = _setup(factory)
+    pa = factory.user(role="personal_adviser", team=team_b)
+    other_pa = factory.user(role="personal_adviser", team=team_b)
+    child.personal_adviser_id = pa.id
+    session.flush()
+    sign_in(client, other_pa)
+    assert client.get(f"/children/{child.id}").status_code == 403
+    c = browser_client(client.application)
+    sign_in(c, pa)
+    assert c.get(f"/children/{child.id}").status_code == 200

@@ -128,15 +128,16 @@ def test_a_team_manager_sees_the_teams_care_leavers_including_unallocated(client
     assert _ids(client.get("/care-leavers?scope=mine")) == []
 
 
-def test_a_restricted_young_person_is_not_listed_for_an_adviser_who_cannot_open_the_record(
+def test_an_adviser_lists_and_opens_their_own_restricted_young_person(
         client, factory, session, leavers) -> None:  # noqa: ANN001
     pa = factory.user(role="personal_adviser")
     open_record = leavers.former_relevant(age=19, adviser=pa)
-    hidden = leavers.former_relevant(age=19, adviser=pa)
-    hidden.restricted = True
+    restricted = leavers.former_relevant(age=19, adviser=pa)
+    restricted.restricted = True
     session.flush()
     sign_in(client, pa)
-    assert _ids(client.get("/care-leavers")) == [open_record.id]
+    assert sorted(_ids(client.get("/care-leavers"))) == sorted([open_record.id, restricted.id])
+    assert client.get(f"/children/{restricted.id}/leaving-care").status_code == 200
 
 
 def test_the_caseload_needs_the_leaving_care_capability(client, factory) -> None:  # noqa: ANN001

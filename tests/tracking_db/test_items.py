@@ -135,3 +135,18 @@ def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, se
                                              "escalate_team_manager_working_days": "5",
                                              "escalate_group_manager_working_days": "15"})
     assert "Must be a whole number from 0 to 366" in text_of(bad)
+
+
+def test_record_buttons_follow_the_users_capabilities(client, factory, session) -> None:  # noqa: ANN001
+    child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
+    pa = factory.user(role="personal_adviser")
+    sign_in(client, pa)
+    page = plain(client.get(f"/children/{child.id}/due-dates"))
+    assert "Record a PA contact" in page and "Record a review" not in page
+    vs = factory.user(role="virtual_school")
+    from tests.helpers import browser_client
+
+    c = browser_client(client.application)
+    sign_in(c, vs)
+    page = plain(c.get(f"/children/{child.id}/due-dates"))
+    assert "Record a PEP" in page and "Record a review" not in page and "Record a PA contact" not in page

@@ -18,12 +18,14 @@ from tracker.tracking.models import TrackedItem
 def visible_to(user: User) -> ColumnElement[bool]:
     """SQL condition: children ``user`` may open.
 
-    Restricted records are visible only to the allocated worker, the team manager(s) of
+    Restricted records are visible only to the allocated worker (and, for a care leaver,
+    their personal adviser, who is the allocated worker after 18), the team manager(s) of
     the child's team, the group manager of that team's service, and administrators.
     """
     if user.can(SEE_ALL_RESTRICTED):
         return true()
-    allowed: list[ColumnElement[bool]] = [Child.restricted.is_(False), Child.allocated_worker_id == user.id]
+    allowed: list[ColumnElement[bool]] = [Child.restricted.is_(False), Child.allocated_worker_id == user.id,
+                                          Child.personal_adviser_id == user.id]
     if user.role == "team_manager" and user.team_id is not None:
         allowed.append(Child.team_id == user.team_id)
     service_id = user.managed_service_id
@@ -35,7 +37,7 @@ def visible_to(user: User) -> ColumnElement[bool]:
 def can_view(user: User, child: Child) -> bool:
     if user.can(SEE_ALL_RESTRICTED) or not child.restricted:
         return True
-    if child.allocated_worker_id == user.id:
+    if user.id in (child.allocated_worker_id, child.personal_adviser_id):
         return True
     if user.role == "team_manager" and child.team_id is not None and child.team_id == user.team_id:
         return True

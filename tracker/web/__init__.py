@@ -230,9 +230,14 @@ def init_app(app: Flask) -> None:
         return render_template("errors/400.html", reason=e.description), 400
 
     from tracker import clock, codes
-    from tracker.web.nav import CHILD_TABS, RECORD_LINKS
+    from tracker.web.nav import CHILD_TABS, RECORD_BUTTONS
 
-    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS, record_links=RECORD_LINKS)
+    def record_buttons() -> list[tuple[str, str]]:
+        """The "Record …" buttons the signed-in user may use."""
+        return [(endpoint, label) for endpoint, label, capability in RECORD_BUTTONS
+                if endpoint in app.view_functions and current_user.can(capability)]
+
+    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS, record_buttons=record_buttons)
 
     @app.template_filter("london")
     def _london(value: Any) -> str:
