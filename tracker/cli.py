@@ -56,8 +56,14 @@ def _jobs_commands(app: Flask) -> None:
     register(app)
 
 
+def _returns_commands(app: Flask) -> None:
+    from tracker.returns.commands import register
+
+    register(app)
+
+
 #: Functions that add a domain's commands to the app.
-_EXTRA: list = [_tracking_commands, _jobs_commands]
+_EXTRA: list = [_tracking_commands, _jobs_commands, _returns_commands]
 
 
 # tracker db ---------------------------------------------------------------------------

@@ -89,6 +89,18 @@ def oc3_record(f: ReturnFacts, year: int, episodes: list[Episode]) -> tuple[int,
     return None
 
 
+def header_row(f: ReturnFacts, year: int, *, in_care: bool = True) -> Row:
+    """The child's Header row. MOTHER and MC_DOB are for girls looked after in the year
+    (not for care leavers in OC3 only, rule 628), as at 31 March: a first child born
+    later is not in that year's return."""
+    mother = first_child = ""
+    if in_care and f.sex == "2" and f.mother is not None:
+        born = f.first_child_born_on if f.mother else None
+        is_mother = f.mother and not (born is not None and born > year_bounds(year)[1])
+        mother, first_child = flag(is_mother), fmt_date(born if is_mother else None)
+    return (f.local_id, sex_code(f.sex, year), fmt_date(f.dob), f.ethnicity, f.upn or "", mother, first_child)
+
+
 def build_return(facts: Iterable[ReturnFacts], year: int) -> ReturnData:
     first, last = year_bounds(year)
     data = ReturnData(year=year, tables=tables_for(year))
@@ -100,14 +112,7 @@ def build_return(facts: Iterable[ReturnFacts], year: int) -> ReturnData:
             continue
         child, dob = f.local_id, fmt_date(f.dob)
         in_care = bool(eps)
-        mother = first_child = ""
-        if in_care and f.sex == "2":
-            # As at the end of the year: a first child born later is not in this return.
-            born = f.first_child_born_on if f.mother else None
-            is_mother = f.mother and not (born is not None and born > last)
-            mother, first_child = flag(is_mother if f.mother is not None else None), fmt_date(born if is_mother
-                                                                                             else None)
-        rows["Header"].append((child, sex_code(f.sex, year), dob, f.ethnicity, f.upn or "", mother, first_child))
+        rows["Header"].append(header_row(f, year, in_care=in_care))
         if oc3 is not None:
             _age, rec = oc3
             rows["OC3"].append((child, dob, *_oc3_values(rec)))
@@ -130,7 +135,7 @@ def build_return(facts: Iterable[ReturnFacts], year: int) -> ReturnData:
         adopted = next((e for e in eps if e.rec in ("E11", "E12") and e.end and first <= e.end <= last), None)
         if adopted is not None:
             rows["AD1"].append((child, dob, *_ad1_values(f, adopted)))
-        for decided, ceased, reason in _adoption_decisions(f, eps, year):
+        for decided, ceased, reason in _adoption_decisions(f, year):
             rows["PlacedAdoption"].append((child, dob, fmt_date(decided), fmt_date(ceased), reason or ""))
         if any(e.rne == "S" and e.start >= first for e in eps):
             pp = f.prev_perm
@@ -214,15 +219,20 @@ def _ad1_values(f: ReturnFacts, adopted: Episode) -> tuple[str, ...]:
             (a.adopters_legal_status or "") if a else "")
 
 
-def _adoption_decisions(f: ReturnFacts, eps: list[Episode],
-                        year: int) -> list[tuple[dt.date, dt.date | None, str | None]]:
+def _adoption_decisions(f: ReturnFacts, year: int) -> list[tuple[dt.date, dt.date | None, str | None]]:
     first, last = year_bounds(year)
-    periods = [p for p in f.periods if p.start <= last and (p.end is None or p.end >= first)]
+    # Each period of care overlapping the year, from when it started (or, for a period
+    # loaded from a return that began mid-period, from the end of the one before).
+    spans = []
+    for i, p in enumerate(f.periods):
+        if p.start <= last and (p.end is None or p.end >= first):
+            before = f.periods[i - 1].end if i else None
+            spans.append((p.start if p.rne == "S" else (before or dt.date.min), p.end))
     out = []
     for kind, decided in f.milestones:
         if kind != "should_be_placed_for_adoption" or decided > last:
             continue
-        if not any(p.start <= decided and (p.end is None or decided <= p.end) for p in periods):
+        if not any(lower <= decided and (end is None or decided <= end) for lower, end in spans):
             continue
         ceased, reason = f.reversals.get(decided, (None, None))
         if ceased is not None and ceased < first:

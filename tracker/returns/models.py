@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.audit import Audited
 from tracker.db import Base, Versioned
+from tracker.placements.models import Placement
 
 
 def _in(column: str, values: tuple[str, ...], nullable: bool = True) -> str:
@@ -67,6 +68,8 @@ class PlacementReturnDetail(Audited, Versioned, Base):
     placement_postcode: Mapped[str | None] = mapped_column(String(8))
     #: Ofsted unique reference number of the provider (or XXXXXXX for an RAA).
     urn: Mapped[str | None] = mapped_column(String(8))
+
+    placement: Mapped[Placement] = relationship()
 
 
 class Oc2Record(Audited, Versioned, Base):

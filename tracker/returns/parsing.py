@@ -78,11 +78,16 @@ class ParsedReturn:
     problems: list[Problem]
     files: dict[str, str]  # table name -> file name
 
+    _by_child: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+
     def by_child(self, table: str) -> dict[str, list[Record]]:
-        out: dict[str, list[Record]] = defaultdict(list)
-        for r in self.records.get(table, []):
-            out[r.child].append(r)
-        return out
+        """The table's rows by CHILD (worked out once)."""
+        if table not in self._by_child:
+            out: dict[str, list[Record]] = defaultdict(list)
+            for r in self.records.get(table, []):
+                out[r.child].append(r)
+            self._by_child[table] = dict(out)
+        return self._by_child[table]
 
 
 # Column checks ------------------------------------------------------------------------
