@@ -120,20 +120,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--database-url")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--reuse", metavar="DIR", help="reuse the SQLite database a previous run left in DIR "
+                        "(skips building the demo; --children is then only a label)")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-pages-"))
+    tmp = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="tracker-bench-pages-"))
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update({"TRACKER_ENV_NAME": "demo", "TRACKER_DATABASE_URL": url, "TRACKER_INSTANCE_PATH": str(tmp),
                 "TRACKER_DEMO_PASSWORD": PASSWORD, "TRACKER_ARGON2_TIME_COST": "1",
                 "TRACKER_ARGON2_MEMORY_COST": "64"})
     tracker = str(BIN / "tracker")
-    print(f"Building {args.children:,} demo children in {tmp} …", flush=True)
     t0 = time.perf_counter()
-    subprocess.run([tracker, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([tracker, "demo", "--children", str(args.children), "--seed", str(args.seed)], env=env,
-                   check=True, capture_output=True)
+    if not args.reuse:
+        print(f"Building {args.children:,} demo children in {tmp} …", flush=True)
+        subprocess.run([tracker, "db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run([tracker, "demo", "--children", str(args.children), "--seed", str(args.seed)], env=env,
+                       check=True, capture_output=True)
     build_s = time.perf_counter() - t0
 
     port = _free_port()

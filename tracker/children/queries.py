@@ -167,73 +167,96 @@ def caseload_columns(today: dt.date) -> dict[str, Any]:
             "care_leaver": care_leaver, "next_kind": next_item}
 
 
-def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: CaseloadFilters, *,
-                  today: dt.date) -> Select[Any]:
-    """The caseload as one statement: a row per child with its open-item counts.
+def _scope_conditions(user: User, scope: CaseloadScope, filters: CaseloadFilters) -> list[ColumnElement[bool]]:
+    """Whose children: the user's own, a team's (optionally one worker's), or a service's."""
+    conds: list[ColumnElement[bool]] = [visible_to(user)]
+    if scope.level == "own":
+        conds.append(Child.allocated_worker_id == user.id)
+        return conds
+    if scope.level == "team" or user.managed_service_id is not None:
+        conds.append(Child.team_id.in_(scope.team_ids or {-1}))
+    if filters.team_id is not None:
+        conds.append(Child.team_id == filters.team_id)
+    if filters.worker_id == -1:
+        conds.append(Child.allocated_worker_id.is_(None))
+    elif filters.worker_id is not None:
+        conds.append(Child.allocated_worker_id == filters.worker_id)
+    return conds
 
-    Counts come from ``tracked_items`` (open items only) aggregated in one grouped
-    subquery joined to the children, so a page of 25 or an export of 10,000 is a single
-    query, never one per child. Most urgent first: most overdue, then most due soon,
-    then the earliest next due date.
+
+def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: CaseloadFilters, *,
+                  today: dt.date, limit: int | None = None, offset: int = 0) -> Select[Any]:
+    """The caseload (or one page of it) as ONE statement: a row per child with its
+    open-item counts, the total number of matching children, and the details shown.
+
+    Counts come from ``tracked_items`` (open items only) aggregated in a grouped subquery
+    (restricted to the children in scope when that is a small set), so a page of 25 or an
+    export of 10,000 is a single query, never one per child. An inner query filters,
+    orders (most overdue, then most due soon, then the earliest next due date) and cuts
+    the page, with ``count(*) over ()`` giving the total; the outer query adds the
+    per-child details (next item, legal status, care leaver, worker, team) for the rows
+    of that page only.
     """
-    counts = (select(TrackedItem.child_id.label("child_id"),
-                     func.sum(case((TrackedItem.status == "overdue", 1), else_=0)).label("overdue"),
-                     func.sum(case((TrackedItem.status == "due_soon", 1), else_=0)).label("due_soon"),
-                     func.min(TrackedItem.due_on).label("next_due"))
-              .where(TrackedItem.is_open.is_(True)).group_by(TrackedItem.child_id).subquery())
+    scope_conds = _scope_conditions(user, scope, filters)
+    counts_q = (select(TrackedItem.child_id.label("child_id"),
+                       func.sum(case((TrackedItem.status == "overdue", 1), else_=0)).label("overdue"),
+                       func.sum(case((TrackedItem.status == "due_soon", 1), else_=0)).label("due_soon"),
+                       func.min(TrackedItem.due_on).label("next_due"))
+                .where(TrackedItem.is_open.is_(True)).group_by(TrackedItem.child_id))
+    if scope.level in ("own", "team") or filters.worker_id is not None or filters.team_id is not None:
+        # A worker's or a team's children: look their items up by child (index on child_id)
+        # rather than aggregating every open item in the authority.
+        counts_q = counts_q.where(TrackedItem.child_id.in_(select(Child.id).where(*scope_conds)))
+    counts = counts_q.subquery("counts")
     overdue = func.coalesce(counts.c.overdue, 0)
     due_soon = func.coalesce(counts.c.due_soon, 0)
     cols = caseload_columns(today)
-    worker = aliased(User)
-    stmt = (select(Child, overdue.label("overdue"), due_soon.label("due_soon"), counts.c.next_due.label("next_due"),
-                   cols["next_kind"].label("next_kind"), cols["legal_status"].label("legal_status"),
-                   cols["care_leaver"].label("care_leaver"), worker.name.label("worker_name"),
-                   Team.name.label("team_name"))
-            .outerjoin(counts, counts.c.child_id == Child.id)
-            .outerjoin(worker, worker.id == Child.allocated_worker_id)
-            .outerjoin(Team, Team.id == Child.team_id)
-            .where(visible_to(user)))
 
-    # Whose children.
-    if scope.level == "own":
-        stmt = stmt.where(Child.allocated_worker_id == user.id)
-    else:
-        if scope.level == "team" or user.managed_service_id is not None:
-            stmt = stmt.where(Child.team_id.in_(scope.team_ids or {-1}))
-        if filters.team_id is not None:
-            stmt = stmt.where(Child.team_id == filters.team_id)
-        if filters.worker_id == -1:
-            stmt = stmt.where(Child.allocated_worker_id.is_(None))
-        elif filters.worker_id is not None:
-            stmt = stmt.where(Child.allocated_worker_id == filters.worker_id)
-
+    inner = (select(Child.id.label("child_id"), overdue.label("overdue"), due_soon.label("due_soon"),
+                    counts.c.next_due.label("next_due"), func.count().over().label("total"))
+             .select_from(Child).outerjoin(counts, counts.c.child_id == Child.id)
+             .where(*scope_conds))
     if filters.status == "overdue":
-        stmt = stmt.where(overdue > 0)
+        inner = inner.where(overdue > 0)
     elif filters.status == "due_soon":
-        stmt = stmt.where(due_soon > 0)
+        inner = inner.where(due_soon > 0)
     elif filters.status == "none":
-        stmt = stmt.where(overdue == 0, due_soon == 0)
+        inner = inner.where(overdue == 0, due_soon == 0)
     if filters.legal_status == "none":
-        stmt = stmt.where(~cols["in_care"])
+        inner = inner.where(~cols["in_care"])
     elif filters.legal_status:
-        stmt = stmt.where(cols["legal_status"] == filters.legal_status)
+        inner = inner.where(cols["legal_status"] == filters.legal_status)
     if filters.age_band in AGE_BANDS:
         youngest, oldest = AGE_BANDS[filters.age_band]
-        stmt = stmt.where(Child.date_of_birth <= _years_before(today, youngest))
+        inner = inner.where(Child.date_of_birth <= _years_before(today, youngest))
         if oldest is not None:
-            stmt = stmt.where(Child.date_of_birth > _years_before(today, oldest + 1))
+            inner = inner.where(Child.date_of_birth > _years_before(today, oldest + 1))
     if filters.care_leaver == "yes":
-        stmt = stmt.where(cols["care_leaver"])
+        inner = inner.where(cols["care_leaver"])
     elif filters.care_leaver == "no":
-        stmt = stmt.where(~cols["care_leaver"])
+        inner = inner.where(~cols["care_leaver"])
     q = filters.q.strip()
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_((Child.first_name + " " + Child.last_name).ilike(like, escape="\\"),
-                              (Child.last_name + ", " + Child.first_name).ilike(like, escape="\\"),
-                              Child.local_id.ilike(like, escape="\\")))
-    return stmt.order_by(overdue.desc(), due_soon.desc(), counts.c.next_due.asc().nulls_last(),
-                         Child.last_name, Child.first_name, Child.id)
+        inner = inner.where(or_((Child.first_name + " " + Child.last_name).ilike(like, escape="\\"),
+                                (Child.last_name + ", " + Child.first_name).ilike(like, escape="\\"),
+                                Child.local_id.ilike(like, escape="\\")))
+    inner = inner.order_by(overdue.desc(), due_soon.desc(), counts.c.next_due.asc().nulls_last(),
+                           Child.last_name, Child.first_name, Child.id)
+    if limit is not None:
+        inner = inner.limit(limit).offset(offset)
+    page = inner.subquery("page")
+
+    worker = aliased(User)
+    return (select(Child, page.c.overdue, page.c.due_soon, page.c.next_due, page.c.total,
+                   cols["next_kind"].label("next_kind"), cols["legal_status"].label("legal_status"),
+                   cols["care_leaver"].label("care_leaver"), worker.name.label("worker_name"),
+                   Team.name.label("team_name"))
+            .join(page, page.c.child_id == Child.id)
+            .outerjoin(worker, worker.id == Child.allocated_worker_id)
+            .outerjoin(Team, Team.id == Child.team_id)
+            .order_by(page.c.overdue.desc(), page.c.due_soon.desc(), page.c.next_due.asc().nulls_last(),
+                      Child.last_name, Child.first_name, Child.id))
 
 
 # Chronology ----------------------------------------------------------------------------
