@@ -98,6 +98,7 @@ BLUEPRINTS = (
     "tracker.jobs.views",
     "tracker.meetings.views",
     "tracker.reports.views",
+    "tracker.returns.views",
 )
 
 

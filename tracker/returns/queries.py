@@ -1,11 +1,16 @@
-"""Reads for the return: the export for a year, and the data-quality listings."""
+"""Reads for the return: the export for a year, and the data-quality findings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.auth.models import User
+from tracker.children.models import Child
+from tracker.children.queries import visible_to
+from tracker.returns.dataquality import RULES, Finding, check_child
 from tracker.returns.export import ReturnData, build_return
 from tracker.returns.facts import load_facts
 
@@ -13,3 +18,22 @@ from tracker.returns.facts import load_facts
 def get_return(session: Session, year: int, child_ids: Sequence[int] | None = None) -> ReturnData:
     """The SSDA903 return for the collection year starting 1 April ``year``."""
     return build_return(load_facts(session, child_ids).values(), year)
+
+
+def get_child_findings(session: Session, child_id: int, year: int) -> list[Finding]:
+    facts = load_facts(session, [child_id]).get(child_id)
+    return check_child(facts, year) if facts is not None else []
+
+
+def list_findings(session: Session, user: User, year: int) -> dict[str, list[tuple[Child, list[Finding]]]]:
+    """Rule code -> the children (visible to ``user``) it finds problems with, in the
+    order of the rules table; children by name."""
+    children = {c.id: c for c in session.scalars(select(Child).where(visible_to(user))
+                                                 .order_by(Child.last_name, Child.first_name, Child.id))}
+    by_rule: dict[str, list[tuple[Child, list[Finding]]]] = {r.code: [] for r in RULES}
+    facts = load_facts(session, list(children))
+    for child_id, child in children.items():
+        findings = check_child(facts[child_id], year)
+        for code in dict.fromkeys(f.code for f in findings):
+            by_rule[code].append((child, [f for f in findings if f.code == code]))
+    return {code: rows for code, rows in by_rule.items() if rows}

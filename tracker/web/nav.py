@@ -10,6 +10,8 @@ NAV: list[tuple[str, str, str]] = [
     ("Tracking meeting", "meetings.pack", "run_meetings"),
     ("Dashboard", "reports.dashboard", "view_reports"),
     ("Rules", "tracking.rules_page", "view_children"),
+    ("Data quality", "returns.data_quality", "view_reports"),
+    ("SSDA903 return", "returns.index", "export_return"),
     ("Admin", "admin.index", "run_jobs"),
 ]
 
