@@ -167,11 +167,13 @@ def _peps(session: Session, rng: random.Random, child: Child, period: CarePeriod
 def _permanence(session: Session, rng: random.Random, child: Child, period: CarePeriod, stop: dt.date,
                 statuses: Sequence[LegalStatus]) -> None:
     agreed = _between(rng, period.start_on, 80, 140)
-    if agreed >= stop or rng.random() < 0.15:
+    placement_order = next((s for s in statuses if s.code == "E1" and period.start_on <= s.start_on < stop), None)
+    if placement_order is not None:
+        agreed = min(agreed, placement_order.start_on - dt.timedelta(days=20))
+    if agreed >= stop or agreed < period.start_on or (placement_order is None and rng.random() < 0.15):
         return
-    placement_order = any(s.code == "E1" and s.start_on >= period.start_on for s in statuses)
     age = child.age_on(agreed)
-    if placement_order or (age < 4 and rng.random() < 0.4):
+    if placement_order is not None or (age < 4 and rng.random() < 0.4):
         plan = "adoption"
     elif age >= 16:
         plan = rng.choice(["long_term_fostering", "independence", "residential"])
@@ -182,7 +184,13 @@ def _permanence(session: Session, rng: random.Random, child: Child, period: Care
              "long_term_fostering": ["permanence_panel", "matched"], "sgo": ["permanence_panel"]}.get(plan, [])
     on = agreed
     for kind in steps:
-        on = _between(rng, on, 20, 120)
+        if placement_order is not None and kind == "permanence_panel":
+            on = _between(rng, on, 1, max(1, (placement_order.start_on - on).days // 2))
+        elif placement_order is not None and kind == "should_be_placed_for_adoption":
+            # The agency decision comes before the court makes the placement order.
+            on = max(on + dt.timedelta(days=1), placement_order.start_on - dt.timedelta(days=rng.randint(3, 15)))
+        else:
+            on = _between(rng, on, 20, 120)
         if on >= stop:
             break
         session.add(PermanenceMilestone(child_id=child.id, kind=kind, on=on))
