@@ -22,8 +22,7 @@ from tracker.returns.facts import ReturnFacts
 from tracker.tracking.calendars import birthday
 
 #: Where a problem is put right: a child-record tab key (``tracker.web.nav.CHILD_TABS``).
-CARE, OVERVIEW, REVIEWS, HEALTH, PERMANENCE, LEAVING_CARE = (
-    "care", "overview", "reviews", "health", "permanence", "leaving_care")
+CARE, OVERVIEW, REVIEWS, PERMANENCE, RETURN = "care", "overview", "reviews", "permanence", "return"
 
 
 @dataclass(frozen=True)
@@ -99,20 +98,20 @@ def _un1(c: Context) -> list[str]:
     return []
 
 
-@rule("393", "Motherhood not recorded for a girl looked after", OVERVIEW)
+@rule("393", "Motherhood not recorded for a girl looked after", RETURN)
 def _mother(c: Context) -> list[str]:
     if c.facts.sex == "2" and _not_short_break(c) and c.facts.mother is None:
         return ["Record whether she is a mother (SSDA903 MOTHER)"]
     return []
 
 
-@rule("611", "Mother, but her child's date of birth is not recorded", OVERVIEW)
+@rule("611", "Mother, but her child's date of birth is not recorded", RETURN)
 def _mc_dob(c: Context) -> list[str]:
     return ["Record the date of birth of her first child"] if c.facts.mother and not c.facts.first_child_born_on \
         else []
 
 
-@rule("304", "UASC status after the 18th birthday", OVERVIEW)
+@rule("304", "UASC status after the 18th birthday", RETURN)
 def _uasc(c: Context) -> list[str]:
     f = c.facts
     b18 = birthday(f.dob, 18)
@@ -175,7 +174,7 @@ def _provider(c: Context) -> list[str]:
     return out
 
 
-@rule("392b", "Postcodes missing for a placement", CARE)
+@rule("392b", "Postcodes missing for a placement", RETURN)
 def _postcodes(c: Context) -> list[str]:
     if c.facts.uasc or c.facts.uasc_ceased_on:
         return []
@@ -191,7 +190,7 @@ def _postcodes(c: Context) -> list[str]:
     return out
 
 
-@rule("218", "Ofsted URN missing or not expected", CARE)
+@rule("218", "Ofsted URN missing or not expected", RETURN)
 def _urn(c: Context) -> list[str]:
     no_urn = {"P1", "P3", "R1", "R2", "R5", "Z11", "Z12", "Z13", "Z14"} | codes.TEMPORARY_PLACEMENTS
     out, seen = [], set()
@@ -322,7 +321,7 @@ def _participation(c: Context) -> list[str]:
 
 # OC2 -----------------------------------------------------------------------------------
 
-@rule("191", "Information for children looked after for 12 months (OC2) missing", HEALTH)
+@rule("191", "Information for children looked after for 12 months (OC2) missing", RETURN)
 def _oc2(c: Context) -> list[str]:
     if not continuously_looked_after(c.episodes, c.year):
         return []
@@ -381,7 +380,7 @@ def _decision_reversed(c: Context) -> list[str]:
             "ceased" for d in _decisions(c) if left.end is not None and d <= left.end and d not in c.facts.reversals]
 
 
-@rule("601", "Adopted in the year but the adoption details are missing", PERMANENCE)
+@rule("601", "Adopted in the year but the adoption details are missing", RETURN)
 def _ad1(c: Context) -> list[str]:
     adopted = [e for e in c.episodes if e.rec in ("E11", "E12") and e.end and c.first <= e.end <= c.last]
     a = c.facts.adoption
@@ -395,7 +394,7 @@ def _ad1(c: Context) -> list[str]:
     return []
 
 
-@rule("630", "Previous permanence not recorded for a child who started care", OVERVIEW)
+@rule("630", "Previous permanence not recorded for a child who started care", RETURN)
 def _prev_perm(c: Context) -> list[str]:
     started = [e for e in c.episodes if e.rne == "S" and e.start >= c.first]
     pp = c.facts.prev_perm
@@ -408,7 +407,7 @@ def _prev_perm(c: Context) -> list[str]:
 
 # Missing -------------------------------------------------------------------------------
 
-@rule("575", "Missing episode still open after the placement or care ended", CARE)
+@rule("575", "Missing episode still open after the placement or care ended", RETURN)
 def _missing_open(c: Context) -> list[str]:
     out = []
     for _kind, start, end in c.facts.missing:

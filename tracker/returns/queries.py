@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from tracker.auth.models import User
 from tracker.children.models import Child
 from tracker.children.queries import visible_to
+from tracker.placements.models import Placement
 from tracker.returns.dataquality import RULES, Finding, check_child
 from tracker.returns.export import ReturnData, build_return
 from tracker.returns.facts import load_facts
+from tracker.returns.models import PlacementReturnDetail
 
 
 def get_return(session: Session, year: int, child_ids: Sequence[int] | None = None) -> ReturnData:
@@ -37,3 +39,11 @@ def list_findings(session: Session, user: User, year: int) -> dict[str, list[tup
         for code in dict.fromkeys(f.code for f in findings):
             by_rule[code].append((child, [f for f in findings if f.code == code]))
     return {code: rows for code, rows in by_rule.items() if rows}
+
+
+def list_placement_details(session: Session, child_id: int) -> list[tuple[Placement, PlacementReturnDetail | None]]:
+    """The child's placements, newest first, with their postcodes and URN."""
+    return list(session.execute(
+        select(Placement, PlacementReturnDetail)
+        .outerjoin(PlacementReturnDetail, PlacementReturnDetail.placement_id == Placement.id)
+        .where(Placement.child_id == child_id).order_by(Placement.start_on.desc())))  # type: ignore[arg-type]

@@ -10,17 +10,33 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from sqlalchemy import select
 from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
-from tracker.auth.roles import EXPORT_RETURN, VIEW_REPORTS
+from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_CHILDREN, VIEW_REPORTS
+from tracker.children.views import get_child_or_403
 from tracker.codes import collection_year
 from tracker.extensions import db
-from tracker.returns import queries
+from tracker.placements.models import Placement
+from tracker.returns import queries, services
 from tracker.returns.dataquality import RULES_BY_CODE
+from tracker.returns.forms import (
+    AdoptionForm,
+    ChildReturnForm,
+    Oc2Form,
+    PlacementReturnForm,
+    from_bool,
+)
+from tracker.returns.models import (
+    AdoptionReturn,
+    ChildReturnDetail,
+    Oc2Record,
+    PlacementReturnDetail,
+    PreviousPermanence,
+)
 from tracker.returns.services import ImportRefused
-from tracker.returns.services import import_return as import_return_files
-from tracker.web import requires
+from tracker.web import requires, save
 from tracker.web.nav import CHILD_TABS
 
 bp = Blueprint("returns", __name__)
@@ -87,7 +103,7 @@ def import_return() -> Any:
             form.files.errors = ["Select the CSV files of the return"]
         else:
             try:
-                result = import_return_files(db.session, files, today=clock.today())
+                result = services.import_return(db.session, files, today=clock.today())
             except ImportRefused as exc:
                 db.session.rollback()
                 problems = exc.problems
@@ -128,3 +144,120 @@ def data_quality_rule(code: str) -> Any:
 def child_data_quality(child: Any) -> list[Any]:
     """Data-quality warnings for the child's page (the collection year in progress)."""
     return queries.get_child_findings(db.session, child.id, collection_year(clock.today()))
+
+
+# A child's SSDA903 tab ----------------------------------------------------------------
+
+def _back(child_id: int) -> str:
+    return url_for("returns.child_return", child_id=child_id)
+
+
+def _one(model: Any, **key: Any) -> Any:
+    return db.session.scalar(select(model).filter_by(**key))
+
+
+@bp.route("/children/<int:child_id>/ssda903")
+@requires(VIEW_CHILDREN)
+def child_return(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    today = clock.today()
+    year = collection_year(today)
+    data = queries.get_return(db.session, year, [child.id])
+    placements = queries.list_placement_details(db.session, child.id)
+    return render_template("returns/child.html", child=child, today=today, tab="return", year=year, label=label,
+                           data=data, placements=placements, can_edit=current_user.can(EDIT_CASE),
+                           detail=_one(ChildReturnDetail, child_id=child.id),
+                           prev_perm=_one(PreviousPermanence, child_id=child.id),
+                           oc2=_one(Oc2Record, child_id=child.id, year=year),
+                           adoption=_one(AdoptionReturn, child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/ssda903/details", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_child_return(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    form = ChildReturnForm()
+    if request.method == "GET":
+        detail, perm = _one(ChildReturnDetail, child_id=child.id), _one(PreviousPermanence, child_id=child.id)
+        if detail is not None:
+            form.mother.data = from_bool(detail.mother)
+            form.first_child_born_on.data, form.uasc_ceased_on.data = detail.first_child_born_on, detail.uasc_ceased_on
+        if perm is not None:
+            form.prev_perm.data, form.prev_perm_la.data, form.prev_perm_date.data = \
+                perm.option or "", perm.la_code or "", perm.order_date or ""
+    if form.validate_on_submit():
+        ok, _ = save(form, lambda: services.record_child_details(db.session, child, form.data_for_service(),
+                                                                 today=clock.today()),
+                     success="SSDA903 details saved")
+        if ok:
+            return redirect(_back(child.id))
+    return render_template("_components/form_page.html", form=form, heading="SSDA903 details", caption=child.name,
+                           back_url=_back(child.id))
+
+
+@bp.route("/children/<int:child_id>/ssda903/placements/<int:placement_id>", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_placement_return(child_id: int, placement_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.child_id != child.id:
+        abort(404)
+    detail = _one(PlacementReturnDetail, placement_id=placement.id)
+    form = PlacementReturnForm(obj=detail)
+    if request.method == "GET" and detail is not None:
+        form.version.data = str(detail.version)
+    conflict = None
+    if form.validate_on_submit():
+        ok, conflict = save(form, lambda: services.record_placement_details(
+            db.session, placement, form.data, expected_version=form.expected_version()),
+            success="Postcodes and URN saved")
+        if ok:
+            return redirect(_back(child.id))
+    return render_template("_components/form_page.html", form=form, conflict=conflict,
+                           heading="Placement postcodes and Ofsted URN", caption=child.name,
+                           intro=f"{placement.placement_type} placement from {placement.start_on:%d/%m/%Y}.",
+                           back_url=_back(child.id))
+
+
+@bp.route("/children/<int:child_id>/ssda903/oc2", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_oc2(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    year = _year_arg()
+    form = Oc2Form()
+    record = _one(Oc2Record, child_id=child.id, year=year)
+    if request.method == "GET" and record is not None:
+        for key in ("immunisations", "substance_misuse", "intervention_received", "intervention_offered",
+                    "convicted"):
+            getattr(form, key).data = from_bool(getattr(record, key))
+        form.sdq_reason.data = record.sdq_reason or ""
+    if form.validate_on_submit():
+        ok, _ = save(form, lambda: services.record_oc2(db.session, child, year, form.data_for_service()),
+                     success="OC2 information saved")
+        if ok:
+            return redirect(_back(child.id))
+    return render_template("_components/form_page.html", form=form, heading=f"Looked after for 12 months: "
+                           f"{label(year)} (OC2)", caption=child.name, back_url=_back(child.id),
+                           intro="Health assessments, dental checks and SDQ scores come from the child's health "
+                                 "records; record the rest here.")
+
+
+@bp.route("/children/<int:child_id>/ssda903/adoption", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_adoption(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    form = AdoptionForm()
+    record = _one(AdoptionReturn, child_id=child.id)
+    if request.method == "GET" and record is not None:
+        form.by_foster_carer.data = from_bool(record.by_foster_carer)
+        form.adopters_count.data = str(record.adopters_count or "")
+        form.adopters_sex.data, form.adopters_legal_status.data = record.adopters_sex or "", \
+            record.adopters_legal_status or ""
+    if form.validate_on_submit():
+        ok, _ = save(form, lambda: services.record_adoption_details(db.session, child, form.data_for_service()),
+                     success="Adoption details saved")
+        if ok:
+            return redirect(_back(child.id))
+    return render_template("_components/form_page.html", form=form, heading="Adoption details (AD1)",
+                           caption=child.name, back_url=_back(child.id),
+                           intro="The dates of the decision and of matching come from the permanence milestones.")

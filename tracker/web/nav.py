@@ -27,6 +27,7 @@ CHILD_TABS: list[tuple[str, str, str]] = [
     ("health", "Health", "health.child_health"),
     ("education", "Education", "education.child_education"),
     ("leaving_care", "Leaving care", "leaving_care.child_leaving_care"),
+    ("return", "SSDA903", "returns.child_return"),
     ("meetings", "Tracking meetings", "meetings.child_meetings"),
     ("history", "Audit history", "children.audit_history"),
 ]

@@ -1,0 +1,96 @@
+"""Forms for the details only the SSDA903 return needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+from wtforms.validators import Optional as OptionalV
+
+from tracker.returns import codes as rcodes
+from tracker.web.forms import GovDateField, VersionedForm, code_select
+
+YES_NO = [SelectChoice("", "Not recorded"), SelectChoice("1", "Yes"), SelectChoice("0", "No")]
+
+
+def yes_no(label: str, **kwargs: Any) -> SelectField:
+    return SelectField(label, choices=YES_NO, widget=GovSelect(), validate_choice=False, **kwargs)
+
+
+def as_bool(value: str | None) -> bool | None:
+    return {"1": True, "0": False}.get(value or "")
+
+
+def from_bool(value: bool | None) -> str:
+    return "" if value is None else ("1" if value else "0")
+
+
+class ChildReturnForm(FlaskForm):
+    mother = yes_no("Is she a mother? (903 MOTHER)", description="For girls and young women looked after")
+    first_child_born_on = GovDateField("Date of birth of her first child (903 MC_DOB)")
+    uasc_ceased_on = GovDateField("Date UASC status ceased (903 DUC)",
+                                  description="For a child who was an unaccompanied asylum-seeking child")
+    prev_perm = code_select("Previous permanence before this period of care (903 PREV_PERM)",
+                            rcodes.PREVIOUS_PERMANENCE, blank="Not recorded", optional=True)
+    prev_perm_la = StringField("Authority that made the arrangement (903 LA_PERM)", widget=GovTextInput(),
+                               description="3-digit LA code, 999 if not known, or WAL, SCO, NIR, NUK",
+                               validators=[OptionalV(), Length(max=3)])
+    prev_perm_date = StringField("Date of the order (903 DATE_PERM)", widget=GovTextInput(),
+                                 description="dd/mm/yyyy; ZZ for any part not known, like ZZ/05/2019",
+                                 validators=[OptionalV(), Length(max=10)])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {"mother": as_bool(self.mother.data), "first_child_born_on": self.first_child_born_on.data,
+                "uasc_ceased_on": self.uasc_ceased_on.data, "prev_perm": self.prev_perm.data or None,
+                "prev_perm_la": self.prev_perm_la.data, "prev_perm_date": self.prev_perm_date.data}
+
+
+class PlacementReturnForm(VersionedForm):
+    home_postcode = StringField("Child's home postcode (903 HOME_POST)", widget=GovTextInput(),
+                                description="Leave blank for an unaccompanied asylum-seeking child",
+                                validators=[OptionalV(), Length(max=8)])
+    placement_postcode = StringField("Placement postcode (903 PL_POST)", widget=GovTextInput(),
+                                     validators=[OptionalV(), Length(max=8)])
+    urn = StringField("Provider's Ofsted URN (903 URN)", widget=GovTextInput(),
+                      description="Not for placements with parents, in hospital, temporary or other placements",
+                      validators=[OptionalV(), Length(max=8)])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class Oc2Form(FlaskForm):
+    immunisations = yes_no("Immunisations up to date (903 IMMUNISATIONS)")
+    substance_misuse = yes_no("Identified as having a substance misuse problem (903 SUBSTANCE_MISUSE)")
+    intervention_received = yes_no("Received an intervention for it (903 INTERVENTION_RECEIVED)")
+    intervention_offered = yes_no("Offered an intervention but refused it (903 INTERVENTION_OFFERED)")
+    convicted = yes_no("Convicted or given a youth caution during the year (903 CONVICTED)",
+                       description="Aged 10 or over at 31 March")
+    sdq_reason = code_select("If there is no SDQ score this year: why (903 SDQ_REASON)", rcodes.SDQ_REASON,
+                             blank="There is a score, or not recorded", optional=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def data_for_service(self) -> dict[str, Any]:
+        keys = ("immunisations", "substance_misuse", "intervention_received", "intervention_offered", "convicted")
+        return {k: as_bool(getattr(self, k).data) for k in keys} | {"sdq_reason": self.sdq_reason.data or None}
+
+
+class AdoptionForm(FlaskForm):
+    by_foster_carer = yes_no("Adopted by the current foster carer(s) (903 FOSTER_CARE)")
+    adopters_count = SelectField("Number of adopters (903 NB_ADOPTR)", widget=GovSelect(),
+                                 choices=[SelectChoice("", "Not recorded"), SelectChoice("1", "One"),
+                                          SelectChoice("2", "Two")])
+    adopters_sex = code_select("Sex of the adopters (903 SEX_ADOPTR)", rcodes.ADOPTER_SEX, blank="Not recorded",
+                               optional=True)
+    adopters_legal_status = code_select("Legal status of the adopters (903 LS_ADOPTR)", rcodes.ADOPTER_LEGAL_STATUS,
+                                        blank="Not recorded", optional=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {"by_foster_carer": as_bool(self.by_foster_carer.data),
+                "adopters_count": int(self.adopters_count.data) if self.adopters_count.data else None,
+                "adopters_sex": self.adopters_sex.data or None,
+                "adopters_legal_status": self.adopters_legal_status.data or None}
