@@ -16,26 +16,36 @@ from tracker.tracking.models import TrackedItem
 ALERT_STATUSES = ("overdue", "due_soon")
 
 
-def open_item_conditions(today: dt.date, due_soon_days: int) -> list[Any]:
+def open_item_conditions(today: dt.date, due_soon_days: int, columns: Any = TrackedItem) -> list[Any]:
     """Open items that are overdue or due soon as of ``today``.
 
     The due-date bound lets the database walk the partial index on open items
     (``ix_tracked_items_open_due``); the status test keeps the engine's word on items
     with special rules (a PEP is never "overdue"). ``is_open = true`` (not ``IS TRUE``) so
-    PostgreSQL and SQLite match the index predicate.
+    PostgreSQL and SQLite match the index predicate. ``columns`` is the mapped class or,
+    for plain Core statements, the table's ``c``.
     """
     return [
-        TrackedItem.is_open == True,  # noqa: E712
-        TrackedItem.due_on <= today + dt.timedelta(days=due_soon_days),
-        TrackedItem.status.in_(ALERT_STATUSES),
+        columns.is_open == True,  # noqa: E712
+        columns.due_on <= today + dt.timedelta(days=due_soon_days),
+        columns.status.in_(ALERT_STATUSES),
     ]
 
 
 def select_alert_candidates(today: dt.date, due_soon_days: int) -> Select[Any]:
-    """The daily scan's selection: every open item overdue or due soon (see the bench)."""
-    return (select(TrackedItem.id, TrackedItem.child_id, TrackedItem.status, TrackedItem.due_on,
-                   TrackedItem.owner_id, TrackedItem.team_id)
-            .where(*open_item_conditions(today, due_soon_days)))
+    """The daily scan's selection: every open item overdue or due soon (see the bench).
+
+    A plain Core statement on the table: the scan runs it inside ``INSERT … SELECT`` and
+    readers fetch hundreds of thousands of rows, so it skips the ORM's result machinery.
+    """
+    c = TrackedItem.__table__.c
+    return (select(c.id, c.child_id, c.status, c.due_on, c.owner_id, c.team_id)
+            .where(*open_item_conditions(today, due_soon_days, c)))
+
+
+def list_alert_candidates(session: Session, today: dt.date, due_soon_days: int) -> list[Any]:
+    """Fetch the scan's selection (rows of id, child_id, status, due_on, owner_id, team_id)."""
+    return list(session.connection().execute(select_alert_candidates(today, due_soon_days)).all())
 
 
 # ---------------------------------------------------------------------------- notifications

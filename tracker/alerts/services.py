@@ -62,22 +62,27 @@ class AlertCounts:
 def raise_due_alerts(session: Session, *, today: dt.date, due_soon_days: int, now: dt.datetime) -> AlertCounts:
     """Alert each item's owner, once, that it is due soon and again that it is overdue.
 
-    Reads the statuses as last refreshed (the scan refreshes them first).
+    Reads the statuses as last refreshed (the scan refreshes them first). One
+    ``INSERT … SELECT`` over the scan's selection; the unique constraint turns away facts
+    already alerted (``ON CONFLICT DO NOTHING`` probes its index per row). Not an
+    anti-join: on a table that has just been emptied or created, the planner may scan
+    ``alerts`` once per candidate while the statement itself fills it — quadratic.
     """
     insert = _insert(session)
-    counts = AlertCounts()
-    for kind in ("due_soon", "overdue"):
-        source = (select(TrackedItem.id, TrackedItem.child_id, literal(kind), literal("worker"), TrackedItem.due_on,
-                         literal(today), literal(now, UTCDateTime()))
-                  .where(*open_item_conditions(today, due_soon_days), TrackedItem.status == kind))
-        counts.by_kind[kind] = _inserted(session, insert(Alert).from_select(
-            ["item_id", "child_id", "kind", "level", "due_on", "raised_on", "created_at"], source)
-            .on_conflict_do_nothing().returning(Alert.id))
-        counts.alerts += counts.by_kind[kind]
-    recipients = (select(Alert.id, User.id, literal(now, UTCDateTime()))
+    stamp = literal(now, UTCDateTime())
+    source = (select(TrackedItem.id, TrackedItem.child_id, TrackedItem.status, literal("worker"), TrackedItem.due_on,
+                     literal(today), stamp)
+              .where(*open_item_conditions(today, due_soon_days)))
+    kinds = session.scalars(insert(Alert).from_select(
+        ["item_id", "child_id", "kind", "level", "due_on", "raised_on", "created_at"], source)
+        .on_conflict_do_nothing().returning(Alert.kind)).all()
+    counts = AlertCounts(alerts=len(kinds), by_kind={k: kinds.count(k) for k in ("due_soon", "overdue")})
+    # Notify about the alerts this call raised (stamped with ``now``), not the whole day's.
+    recipients = (select(Alert.id, User.id, stamp)
                   .join(TrackedItem, TrackedItem.id == Alert.item_id)
                   .join(User, User.id == TrackedItem.owner_id)
-                  .where(Alert.raised_on == today, Alert.level == "worker", User.active == True))  # noqa: E712
+                  .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.level == "worker",
+                         User.active == True))  # noqa: E712
     counts.notifications = _notify(session, recipients)
     return counts
 
@@ -123,10 +128,11 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
     and after M to the group manager(s) of that team's service, and queue one email per
     manager listing what was escalated to them today — all in the caller's transaction."""
     insert = _insert(session)
+    stamp = literal(now, UTCDateTime())
     counts = AlertCounts()
     for level, days in (("team_manager", team_manager_days), ("group_manager", group_manager_days)):
         source = (select(TrackedItem.id, TrackedItem.child_id, literal("escalated"), literal(level),
-                         TrackedItem.due_on, literal(today), literal(now, UTCDateTime()))
+                         TrackedItem.due_on, literal(today), stamp)
                   .where(TrackedItem.is_open == True, TrackedItem.status == "overdue",  # noqa: E712
                          TrackedItem.due_on <= overdue_cutoff(today, days)))
         counts.by_kind[level] = _inserted(session, insert(Alert).from_select(
@@ -134,13 +140,12 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
             .on_conflict_do_nothing().returning(Alert.id))
         counts.alerts += counts.by_kind[level]
 
-    stamp = literal(now, UTCDateTime())
     to_team_managers = (
         select(Alert.id, User.id, stamp)
         .join(TrackedItem, TrackedItem.id == Alert.item_id)
         .join(User, and_(User.team_id == TrackedItem.team_id, User.role == "team_manager",
                          User.active == True))  # noqa: E712
-        .where(Alert.raised_on == today, Alert.level == "team_manager"))
+        .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.level == "team_manager"))
     item_team = aliased(Team)
     own_team = aliased(Team)
     to_group_managers = (
@@ -149,7 +154,7 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
         .join(item_team, item_team.id == TrackedItem.team_id)
         .join(User, and_(User.role == "group_manager", User.active == True))  # noqa: E712
         .outerjoin(own_team, own_team.id == User.team_id)
-        .where(Alert.raised_on == today, Alert.level == "group_manager",
+        .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.level == "group_manager",
                func.coalesce(User.service_id, own_team.service_id) == item_team.service_id))
     counts.notifications = _notify(session, to_team_managers) + _notify(session, to_group_managers)
     counts.emails = _queue_escalation_emails(session, today=today, now=now, base_url=base_url)
