@@ -119,8 +119,11 @@ def prepare_import(session: Session, files: Mapping[str, bytes | str], *, year: 
         raise ImportRefused(parsed.problems)
     problems: list[Problem] = []
     header = {r.child: r for r in parsed.records.get("Header", [])}
-    existing = dict(session.execute(select(Child.local_id, Child.id).where(Child.local_id.in_(list(header)))).all()) \
-        if header else {}
+    existing: dict[str, int] = {}
+    ids = sorted(header)
+    for i in range(0, len(ids), 900):
+        rows = session.execute(select(Child.local_id, Child.id).where(Child.local_id.in_(ids[i:i + 900])))
+        existing.update({local_id: child_id for local_id, child_id in rows})
     facts = load_facts(session, list(existing.values())) if existing else {}
     by_local = {f.local_id: f for f in facts.values()}
     tables = [t for t in parsed.records if t in BY_NAME]

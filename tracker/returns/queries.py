@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import SEE_ALL_RESTRICTED
 from tracker.children.models import Child
 from tracker.children.queries import visible_to
 from tracker.placements.models import Placement
@@ -33,8 +34,10 @@ def list_findings(session: Session, user: User, year: int) -> dict[str, list[tup
     children = {c.id: c for c in session.scalars(select(Child).where(visible_to(user))
                                                  .order_by(Child.last_name, Child.first_name, Child.id))}
     by_rule: dict[str, list[tuple[Child, list[Finding]]]] = {r.code: [] for r in RULES}
-    facts = load_facts(session, list(children))
+    facts = load_facts(session, None if user.can(SEE_ALL_RESTRICTED) else list(children))
     for child_id, child in children.items():
+        if child_id not in facts:
+            continue
         findings = check_child(facts[child_id], year)
         for code in dict.fromkeys(f.code for f in findings):
             by_rule[code].append((child, [f for f in findings if f.code == code]))
