@@ -134,3 +134,24 @@ def test_return_details_are_checked_before_they_are_saved(client, factory, sessi
     adoption = f"/children/{girl.id}/ssda903/adoption"
     assert "Married couple (different sex) adopters are MF" in text_of(
         submit(client, adoption, {"adopters_count": "2", "adopters_sex": "FF", "adopters_legal_status": "L11"}))
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_missed_care_leaver_birthday_data_is_a_warning_not_a_blank_oc3_row(app, client, factory, session,  # noqa: ANN001
+                                                                          tmp_path) -> None:
+    from tracker.tracking.services import recompute_children
+
+    # Eligible (13 weeks in care at 17), left care at 17 in March 2025: 19 on 1 July 2026.
+    leaver = factory.child(first_name="Lou", date_of_birth=D(2007, 7, 1), entered_care=D(2024, 9, 2),
+                           legal_status="V2")
+    place(factory, leaver, D(2024, 9, 2), D(2025, 3, 3), "U6", "PR1", "A", post="DE22 3BF", urn="SC831001")
+    leaver.care_periods[0].end_on, leaver.care_periods[0].reason_ceased = D(2025, 3, 3), "E5"
+    session.flush()
+    recompute_children(session, [leaver.id], today=D(2026, 11, 22))
+    sign_in(client, factory.user(role="admin"))
+    assert ("No birthday data (in touch, activity, accommodation) recorded for the 19th birthday (01/07/2026, "
+            "due by 01/08/2026): the young person is left out of OC3 until it is (rule OC3)") in _warnings(client,
+                                                                                                      leaver)
+    out = tmp_path / "x"
+    assert app.test_cli_runner().invoke(args=["export", "903", "--year", "2026", "--out", str(out)]).exit_code == 0
+    assert not (out / "oc3.csv").exists()

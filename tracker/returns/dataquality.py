@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from tracker import codes
 from tracker.returns import codes as rcodes
 from tracker.returns.episodes import Episode, derive_episodes, episodes_in_year
-from tracker.returns.export import continuously_looked_after, year_bounds
+from tracker.returns.export import continuously_looked_after, oc3_required, year_bounds
 from tracker.returns.facts import ReturnFacts
 from tracker.tracking.calendars import birthday
 
 #: Where a problem is put right: a child-record tab key (``tracker.web.nav.CHILD_TABS``).
-CARE, OVERVIEW, REVIEWS, PERMANENCE, RETURN = "care", "overview", "reviews", "permanence", "return"
+CARE, OVERVIEW, REVIEWS, PERMANENCE, LEAVING_CARE, RETURN = (
+    "care", "overview", "reviews", "permanence", "leaving_care", "return")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class Context:
 
 
 RULES: list[Rule] = []
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def rule(code: str, title: str, fix: str) -> Callable[[Callable[[Context], list[str]]], Callable[[Context], list[str]]]:
@@ -345,6 +350,19 @@ def _oc2(c: Context) -> list[str]:
             out.append("Substance misuse: record whether an intervention was received")
         elif not s.intervention_received and s.intervention_offered is None:
             out.append("Substance misuse: record whether an intervention was offered")
+    return out
+
+
+# OC3 -----------------------------------------------------------------------------------
+
+@rule("OC3", "Care leaver's birthday data not recorded", LEAVING_CARE)
+def _oc3(c: Context) -> list[str]:
+    out = []
+    for age, due in sorted(c.facts.birthday_data_missing):
+        b = birthday(c.facts.dob, age)
+        if c.first <= b <= c.last and oc3_required(c.facts, age, c.episodes):
+            out.append(f"No birthday data (in touch, activity, accommodation) recorded for the {ordinal(age)} birthday "
+                       f"({c.d(b)}, due by {c.d(due)}): the young person is left out of OC3 until it is")
     return out
 
 

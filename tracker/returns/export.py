@@ -68,6 +68,17 @@ def continuously_looked_after(episodes: list[Episode], year: int) -> bool:
     return True
 
 
+def oc3_required(f: ReturnFacts, age: int, episodes: list[Episode]) -> bool:
+    """Whether OC3 is returned for this birthday: not for 17- and 18-year-olds who were
+    looked after on it or left care on or after it (DfE rules 1007 and 1016)."""
+    if age not in (17, 18):
+        return True
+    b = birthday(f.dob, age)
+    looked_after = any(p.start <= b and (p.end is None or p.end > b) for p in f.periods)
+    left_after = any(e.end is not None and e.rec not in (None, "X1") and e.end >= b for e in episodes)
+    return not (looked_after or left_after)
+
+
 def oc3_record(f: ReturnFacts, year: int, episodes: list[Episode]) -> tuple[int, object] | None:
     """The birthday (age) in the year whose OC3 data is returned, and the record, if any."""
     first, last = year_bounds(year)
@@ -75,11 +86,8 @@ def oc3_record(f: ReturnFacts, year: int, episodes: list[Episode]) -> tuple[int,
         b = birthday(f.dob, age)
         if not first <= b <= last:
             continue
-        if age in (17, 18):
-            looked_after = any(p.start <= b and (p.end is None or p.end > b) for p in f.periods)
-            left_after = any(e.end is not None and e.rec not in (None, "X1") and e.end >= b for e in episodes)
-            if looked_after or left_after:
-                return None
+        if not oc3_required(f, age, episodes):
+            return None
         window = (add_months(b, -3), add_months(b, 1))
         candidates = [r for r in f.leaver_records if window[0] <= r.recorded_on <= window[1]]
         if not candidates:

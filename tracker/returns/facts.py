@@ -32,6 +32,7 @@ from tracker.returns.models import (
     SocialWorkerEpisode,
 )
 from tracker.reviews.models import Review
+from tracker.tracking.models import TrackedItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,8 @@ class ReturnFacts:
     missing: list[tuple[str, dt.date, dt.date | None]] = field(default_factory=list)
     sw_episodes: list[tuple[str, dt.date, dt.date | None, str | None]] = field(default_factory=list)
     dolo: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)
+    #: Care-leaver birthday data the tracker says was missed or is overdue: (age, due date).
+    birthday_data_missing: list[tuple[int, dt.date]] = field(default_factory=list)
 
     def age_on(self, on: dt.date) -> int:
         return on.year - self.dob.year - ((on.month, on.day) < (self.dob.month, self.dob.day))
@@ -226,6 +229,10 @@ def load_facts(session: Session, child_ids: Sequence[int] | None = None) -> dict
     for f, r in each(select(DeprivationOfLiberty.child_id, DeprivationOfLiberty.start_on, DeprivationOfLiberty.end_on),
                      DeprivationOfLiberty.child_id):
         f.dolo.append((r.start_on, r.end_on))
+    for f, r in each(select(TrackedItem.child_id, TrackedItem.age, TrackedItem.due_on)
+                     .where(TrackedItem.kind == "care_leaver_birthday_data",
+                            TrackedItem.status.in_(("missed", "overdue"))), TrackedItem.child_id):
+        f.birthday_data_missing.append((r.age, r.due_on))
     for f in facts.values():
         f.periods.sort(key=lambda p: p.start)
         f.statuses.sort()
