@@ -36,8 +36,9 @@ def _validator_python() -> Path:
                                              capture_output=True).returncode != 0:
         subprocess.run(["python3", "-m", "venv", str(VENV)], check=True)
         (VENV / ".gitignore").write_text("*\n")
-        subprocess.run([str(python), "-m", "pip", "install", "-q", VALIDATOR], check=True, capture_output=True,
-                       timeout=600)
+        pip = subprocess.run([str(python), "-m", "pip", "install", "-q", VALIDATOR], capture_output=True, text=True,
+                             timeout=600)
+        assert pip.returncode == 0, f"could not install {VALIDATOR}: {pip.stderr[-2000:]}"
     return python
 
 
