@@ -8,6 +8,7 @@ external transaction) and the scheduler process simple.
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import (
@@ -84,10 +85,19 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return engine
 
 
+#: SQLite: whether transactions started now will write. A writing transaction takes the
+#: write lock at BEGIN (``BEGIN IMMEDIATE``), so a concurrent writer makes it wait
+#: (busy_timeout) instead of failing with "database is locked" when a transaction that
+#: began by reading tries to write after another connection committed. Web requests set
+#: it from the HTTP method (reads stay ``BEGIN``, so page views never queue behind each
+#: other); jobs and commands keep the default.
+SQLITE_WRITE_INTENT: ContextVar[bool] = ContextVar("sqlite_write_intent", default=True)
+
+
 def _sqlite_begin(conn: Any) -> None:
     # With the driver's own transaction handling off (below), SQLAlchemy starts every
     # transaction itself, so SAVEPOINTs (``begin_nested``) nest inside a real BEGIN.
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if SQLITE_WRITE_INTENT.get() else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -103,6 +103,25 @@ def record(session: Session, *, action: str, entity_type: str, entity_id: int | 
     ))
 
 
+def record_and_commit(session: Session, **event: Any) -> None:
+    """Record an event from a request that otherwise only reads (access refused, a
+    download), and commit it.
+
+    On SQLite such a request's transaction began as a reader; if another connection has
+    written since, the write is refused ("database is locked"). Then the event is
+    written again in a fresh transaction, whose first statement takes the write lock.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        record(session, **event)
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        record(session, **event)
+        session.commit()
+
+
 @event.listens_for(Session, "before_flush")
 def _guard_append_only(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):

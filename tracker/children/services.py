@@ -232,7 +232,7 @@ def check_fact_date(session: Session, child: Child, on: dt.date | None, *, today
     (for in-care facts) inside a period of care."""
     errors: dict[str, str] = {}
     if on is None:
-        return {field: f"Enter the date {what.lower()}"}
+        return {field: f"Enter the {what[:1].lower()}{what[1:]}"}
     _check_date(errors, field, on, today=today, child=child, what=what)
     if not errors and in_care and not any(p.start_on <= on and (p.end_on is None or on <= p.end_on)
                                           for p in child.care_periods):

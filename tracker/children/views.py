@@ -36,9 +36,8 @@ def get_child_or_403(child_id: int) -> Child:
     if child is None:
         abort(404)
     if not queries.can_view(current_user, child):
-        audit.record(db.session, action="access_denied", entity_type="children", entity_id=child.id,
-                     child_id=child.id, summary=f"Refused {request.method} {request.path}")
-        db.session.commit()
+        audit.record_and_commit(db.session, action="access_denied", entity_type="children", entity_id=child.id,
+                                child_id=child.id, summary=f"Refused {request.method} {request.path}")
         abort(403)
     return child
 
@@ -302,9 +301,9 @@ def caseload_csv() -> Any:
     today = clock.today()
     scope, filters = _caseload_request()
     rows = list(db.session.execute(queries.list_caseload(db.session, current_user, scope, filters, today=today)))
-    audit.record(db.session, action="export", entity_type="children",
-                 summary=f"Caseload CSV, {len(rows)} children ({request.query_string.decode()[:200] or 'no filters'})")
-    db.session.commit()
+    audit.record_and_commit(
+        db.session, action="export", entity_type="children",
+        summary=f"Caseload CSV, {len(rows)} children ({request.query_string.decode()[:200] or 'no filters'})")
     header = ["Child ID", "First name", "Last name", "Date of birth", "Age", "Legal status", "Care leaver",
               "Allocated worker", "Team", "Overdue items", "Due soon items", "Next due", "Next item"]
     from tracker.tracking.rules import RULES_BY_KIND

@@ -17,6 +17,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -197,6 +198,18 @@ def init_app(app: Flask) -> None:
         except ValueError:
             return None
         return user if user is not None and user.active else None
+
+    from tracker.db import SQLITE_WRITE_INTENT
+
+    @app.before_request
+    def _write_intent() -> None:
+        g._write_intent_token = SQLITE_WRITE_INTENT.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _reset_write_intent(_exc: BaseException | None) -> None:
+        token = g.pop("_write_intent_token", None)
+        if token is not None:
+            SQLITE_WRITE_INTENT.reset(token)
 
     @app.before_request
     def _require_sign_in() -> Any:
