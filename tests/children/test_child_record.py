@@ -107,3 +107,41 @@ def test_entering_and_leaving_care_with_validation(client, factory, session) -> 
     overlap = submit(client, f"/children/{child.id}/enter-care",
                      {"start_on": dt.date(2025, 3, 3), "legal_status": "V2", "category_of_need": "N1"})
     assert "overlaps the period of care" in text_of(overlap)
+
+
+def test_correcting_and_deleting_periods_of_care_and_legal_statuses(client, factory, session) -> None:  # noqa: ANN001
+    from tracker.children.models import CarePeriod, LegalStatus
+    from tracker.tracking.models import TrackedItem
+
+    sw = factory.user()
+    child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1), entered_care=dt.date(2025, 1, 13))
+    period = child.care_periods[0]
+    sign_in(client, sw)
+    # Correct the start date: the starting legal status moves with it and the items follow.
+    bad = submit(client, f"/children/{child.id}/care-periods/{period.id}/edit",
+                 {"start_on": dt.date(2025, 1, 20), "end_on": dt.date(2025, 1, 10), "reason_ceased": "E4A",
+                  "category_of_need": "N1", "version": "1"})
+    assert "Date care ended must be on or after the date it started (20/01/2025)" in text_of(bad)
+    ok = submit(client, f"/children/{child.id}/care-periods/{period.id}/edit",
+                {"start_on": dt.date(2025, 1, 20), "category_of_need": "N2", "version": "1"})
+    assert ok.status_code == 302
+    session.expire_all()
+    assert session.get(CarePeriod, period.id).start_on == dt.date(2025, 1, 20)
+    statuses = session.query(LegalStatus).filter_by(child_id=child.id).all()
+    assert [s.start_on for s in statuses] == [dt.date(2025, 1, 20)]
+    review1 = session.query(TrackedItem).filter_by(child_id=child.id, kind="review", sequence=1).one()
+    assert review1.due_on == dt.date(2025, 2, 17)  # 20 working days after Mon 20 Jan 2025
+    # A later change of legal status can be deleted; the starting one cannot.
+    submit(client, f"/children/{child.id}/legal-status/new", {"start_on": dt.date(2025, 6, 2), "code": "C2"})
+    session.expire_all()
+    later = session.query(LegalStatus).filter_by(child_id=child.id, start_on=dt.date(2025, 6, 2)).one()
+    first = session.query(LegalStatus).filter_by(child_id=child.id, start_on=dt.date(2025, 1, 20)).one()
+    refused = submit(client, f"/children/{child.id}/legal-status/{first.id}/delete", {})
+    assert "correct the period of care instead" in text_of(refused)
+    assert submit(client, f"/children/{child.id}/legal-status/{later.id}/delete", {}).status_code == 302
+    # A period with a placement cannot be deleted until the placement is.
+    factory.placement(child=session.get(CarePeriod, period.id).child, start_on=dt.date(2025, 1, 20))
+    refused = submit(client, f"/children/{child.id}/care-periods/{period.id}/delete", {"version": "2"})
+    assert "delete them first" in text_of(refused)
+    session.expire_all()
+    assert session.get(CarePeriod, period.id) is not None

@@ -89,3 +89,11 @@ class ActionForm(FlaskForm):
 class CompleteActionForm(VersionedForm):
     completed_on = GovDateField("Date it was done", description="For example, 27 3 2027")
     submit = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+class CarePeriodForm(VersionedForm):
+    start_on = GovDateField("Date the child started to be looked after (DECOM)")
+    end_on = GovDateField("Date the child stopped being looked after", description="Leave blank if still looked after")
+    reason_ceased = code_select("Reason the period of care ended (903 REC)", codes.REASON_CEASED, blank="Not ended")
+    category_of_need = code_select("Category of need", codes.CATEGORY_OF_NEED)
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -238,3 +238,96 @@ def check_fact_date(session: Session, child: Child, on: dt.date | None, *, today
                                           for p in child.care_periods):
         errors[field] = f"{what} must be while the child was looked after"
     return errors
+
+
+def update_care_period(session: Session, period: CarePeriod, *, start_on: dt.date | None, end_on: dt.date | None,
+                       reason_ceased: str | None, category_of_need: str, today: dt.date,
+                       expected_version: int | None = None) -> CarePeriod:
+    """Correct a period of care. Its legal status from the start moves with it; placements
+    and later legal statuses must still fall inside it."""
+    from tracker.placements.models import Placement
+
+    check_version(period, expected_version)
+    child = period.child
+    errors: dict[str, str] = {}
+    if start_on is None:
+        errors["start_on"] = "Enter the date the child started to be looked after"
+    _check_date(errors, "start_on", start_on, today=today, child=child, what="Date care started")
+    _check_date(errors, "end_on", end_on, today=today, child=child, what="Date care ended")
+    if start_on and end_on and end_on < start_on:
+        errors["end_on"] = f"Date care ended must be on or after the date it started ({start_on:%d/%m/%Y})"
+    if end_on and not reason_ceased:
+        errors["reason_ceased"] = "Select why the period of care ended"
+    elif reason_ceased and not end_on:
+        errors["reason_ceased"] = "Only give a reason when the period of care has ended"
+    elif reason_ceased and end_on and (msg := codes.REASON_CEASED.message(reason_ceased, end_on)):
+        errors["reason_ceased"] = msg
+    if category_of_need not in codes.CATEGORY_OF_NEED:
+        errors["category_of_need"] = f"{category_of_need!r} is not a category of need code (N1–N8)"
+    if start_on and not errors.get("start_on") and not errors.get("end_on"):
+        if (clash := _overlapping_period(session, child, start_on, end_on, exclude_id=period.id)) is not None:
+            errors["start_on"] = f"This overlaps the period of care from {clash.start_on:%d/%m/%Y}"
+        else:
+            stop = end_on or dt.date.max
+            for p in session.scalars(select(Placement).where(Placement.child_id == child.id)):
+                if period.start_on <= p.start_on and (period.end_on is None or p.start_on <= period.end_on) and (
+                        p.start_on < start_on or p.start_on > stop or (p.end_on or dt.date.max) > stop):
+                    errors["start_on" if p.start_on < start_on else "end_on"] = (
+                        f"The {p.placement_type} placement from {p.start_on:%d/%m/%Y} would fall outside the "
+                        "period of care; correct the placement first")
+                    break
+    if errors:
+        raise ValidationError(errors)
+    assert start_on is not None
+    first = session.scalar(select(LegalStatus).where(LegalStatus.child_id == child.id,
+                                                     LegalStatus.start_on == period.start_on))
+    for s in session.scalars(select(LegalStatus).where(LegalStatus.child_id == child.id)):
+        if s is first:
+            continue
+        if period.start_on <= s.start_on and (period.end_on is None or s.start_on <= period.end_on) and (
+                s.start_on < start_on or (end_on is not None and s.start_on > end_on)):
+            raise ValidationError({"start_on": f"The legal status change on {s.start_on:%d/%m/%Y} would fall "
+                                               "outside the period of care; delete it first"})
+    if first is not None:
+        first.start_on = start_on
+    period.start_on = start_on
+    period.end_on = end_on
+    period.reason_ceased = reason_ceased or None
+    period.category_of_need = category_of_need
+    session.flush()
+    recompute_child(session, child, today=today)
+    return period
+
+
+def delete_care_period(session: Session, period: CarePeriod, *, today: dt.date,
+                       expected_version: int | None = None) -> None:
+    """Delete a period of care recorded by mistake, with its legal statuses. Placements
+    must be deleted first, so nothing is lost by accident."""
+    from tracker.placements.models import Placement
+
+    check_version(period, expected_version)
+    child = period.child
+    inside = [p for p in session.scalars(select(Placement).where(Placement.child_id == child.id))
+              if period.start_on <= p.start_on and (period.end_on is None or p.start_on <= period.end_on)]
+    if inside:
+        raise ValidationError({"_form": f"This period of care has {len(inside)} placement(s); delete them first"})
+    for s in list(child.legal_statuses):
+        if period.start_on <= s.start_on and (period.end_on is None or s.start_on <= period.end_on):
+            session.delete(s)
+    session.delete(period)
+    session.flush()
+    session.expire(child, ["care_periods", "legal_statuses"])
+    recompute_child(session, child, today=today)
+
+
+def delete_legal_status(session: Session, status: LegalStatus, *, today: dt.date) -> None:
+    """Delete a change of legal status recorded by mistake (not the one a period of care
+    started with: correct or delete the period instead)."""
+    child = status.child
+    if any(p.start_on == status.start_on for p in child.care_periods):
+        raise ValidationError({"_form": "This is the legal status the period of care started with; "
+                                        "correct the period of care instead"})
+    session.delete(status)
+    session.flush()
+    session.expire(child, ["legal_statuses"])
+    recompute_child(session, child, today=today)

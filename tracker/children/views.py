@@ -16,16 +16,18 @@ from tracker.auth.models import Team, User
 from tracker.auth.roles import EDIT_CASE, VIEW_AUDIT, VIEW_CHILDREN
 from tracker.children import queries, services
 from tracker.children.forms import (
+    CarePeriodForm,
     ChildForm,
     ConfirmDeleteForm,
     EndCareForm,
     LegalStatusForm,
     StartCareForm,
 )
-from tracker.children.models import CarePeriod, Child
+from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.extensions import db
 from tracker.placements.models import Placement
 from tracker.web import Page, csv_response, paginate, requires, save, signed_in
+from tracker.web.forms import DeleteForm
 
 bp = Blueprint("children", __name__)
 
@@ -461,3 +463,74 @@ def get_record_or_404(model: Any, child: Child, record_id: int) -> Any:
     if record is None or record.child_id != child.id:
         abort(404)
     return record
+
+
+@bp.route("/children/<int:child_id>/care-periods/<int:period_id>/edit", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_care_period(child_id: int, period_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    period = db.session.get(CarePeriod, period_id)
+    if period is None or period.child_id != child.id:
+        abort(404)
+    form = CarePeriodForm(obj=period)
+    if request.method == "GET":
+        form.version.data = str(period.version)
+    conflict = None
+    if form.validate_on_submit():
+        ok, conflict = save(form, lambda: services.update_care_period(
+            db.session, period, start_on=form.start_on.data, end_on=form.end_on.data,
+            reason_ceased=form.reason_ceased.data or None, category_of_need=form.category_of_need.data or "",
+            today=clock.today(), expected_version=form.expected_version()), success="Period of care corrected")
+        if ok:
+            return redirect(url_for("children.care_history", child_id=child.id))
+        if conflict:
+            db.session.refresh(period)
+            form.version.data = str(period.version)
+    return render_template("_components/form_page.html", form=form, conflict=conflict,
+                           heading="Correct a period of care", caption=child.name,
+                           back_url=url_for("children.care_history", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/care-periods/<int:period_id>/delete", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def delete_care_period(child_id: int, period_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    period = db.session.get(CarePeriod, period_id)
+    if period is None or period.child_id != child.id:
+        abort(404)
+    form = DeleteForm()
+    if request.method == "GET":
+        form.version.data = str(period.version)
+    conflict = None
+    if form.validate_on_submit():
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        ok, conflict = save(form, lambda: services.delete_care_period(
+            db.session, period, today=clock.today(), expected_version=expected), success="Period of care deleted")
+        if ok:
+            return redirect(url_for("children.care_history", child_id=child.id))
+    ended = f" to {period.end_on:%d/%m/%Y}" if period.end_on else ""
+    return render_template("_components/form_page.html", form=form, conflict=conflict,
+                           heading="Delete this period of care?", caption=child.name,
+                           intro=f"Period of care from {period.start_on:%d/%m/%Y}{ended}, with its legal statuses. "
+                                 "Delete only a period recorded by mistake; the deletion is audited.",
+                           back_url=url_for("children.care_history", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/legal-status/<int:status_id>/delete", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def delete_legal_status(child_id: int, status_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    status = db.session.get(LegalStatus, status_id)
+    if status is None or status.child_id != child.id:
+        abort(404)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        ok, _ = save(form, lambda: services.delete_legal_status(db.session, status, today=clock.today()),
+                     success="Legal status deleted")
+        if ok:
+            return redirect(url_for("children.care_history", child_id=child.id))
+    return render_template("_components/form_page.html", form=form, heading="Delete this legal status?",
+                           caption=child.name,
+                           intro=f"{codes.LEGAL_STATUS.label(status.code)} from {status.start_on:%d/%m/%Y}. "
+                                 "The previous legal status applies again from that date.",
+                           back_url=url_for("children.care_history", child_id=child.id))
