@@ -13,7 +13,7 @@ from tracker.children.models import Child
 from tracker.errors import ValidationError
 from tracker.meetings import queries
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot
-from tracker.tracking.models import Action
+from tracker.tracking import actions
 from tracker.tracking.services import recompute_child
 
 
@@ -36,24 +36,21 @@ def start_meeting(session: Session, *, service: Service, week_of: dt.date, chair
 def record_decision(session: Session, *, meeting: Meeting, child: Child, decision: str, actor: User,
                     action_title: str | None, action_owner: User | None, action_due: dt.date | None,
                     today: dt.date) -> MeetingDecision:
-    """Record (or replace) the decision for a child, and optionally add an action."""
+    """Record (or replace) the decision for a child, and optionally add an action (a
+    tracked item, through the same service as any other action)."""
     errors: dict[str, str] = {}
     if meeting.status != "open":
         errors["_form"] = "This meeting is closed; its minutes can no longer change"
     if not decision.strip():
         errors["decision"] = "Enter the decision for this child"
     title = (action_title or "").strip()
-    if title or action_owner or action_due:
-        if not title:
-            errors["action_title"] = "Enter what the action is"
-        if action_owner is None:
-            errors["action_owner"] = "Select who owns the action"
-        elif not action_owner.active:
-            errors["action_owner"] = "The owner's account is not active"
-        if action_due is None:
-            errors["action_due"] = "Enter the date the action is due"
-        elif action_due < today:
-            errors["action_due"] = "The action's due date must be today or later"
+    wants_action = bool(title or action_owner or action_due)
+    if wants_action and not title:
+        errors["action_title"] = "Enter what the action is"
+    if wants_action and action_owner is None:
+        errors["action_owner"] = "Select who owns the action"
+    if wants_action and action_due is None:
+        errors["action_due"] = "Enter the date the action is due"
     if errors:
         raise ValidationError(errors)
     row = session.scalar(select(MeetingDecision).where(MeetingDecision.meeting_id == meeting.id,
@@ -64,12 +61,17 @@ def record_decision(session: Session, *, meeting: Meeting, child: Child, decisio
         session.add(row)
     else:
         row.decision = decision.strip()
-    if title:
-        assert action_owner is not None and action_due is not None
-        session.add(Action(child_id=child.id, title=title, owner_id=action_owner.id, due_on=action_due,
-                           source="meeting", created_by_id=actor.id, created_on=today, meeting_id=meeting.id))
     session.flush()
-    recompute_child(session, child, today=today)
+    if wants_action:
+        assert action_owner is not None
+        try:
+            actions.record_action(session, child, title=title, owner_id=action_owner.id, due_on=action_due,
+                                  source="meeting", today=today, created_by_id=actor.id, meeting_id=meeting.id)
+        except ValidationError as exc:
+            names = {"title": "action_title", "owner_id": "action_owner", "due_on": "action_due"}
+            raise ValidationError({names.get(k, k): v for k, v in exc.errors.items()}) from None
+    else:
+        recompute_child(session, child, today=today)
     return row
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +9,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from wtforms import IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
@@ -20,7 +18,6 @@ from tracker.auth.models import User
 from tracker.auth.roles import EDIT_CASE, MANAGE_SETTINGS, VIEW_CHILDREN
 from tracker.children.forms import ActionForm, CompleteActionForm
 from tracker.children.models import Child
-from tracker.children.services import check_version
 from tracker.children.views import (
     _child_context,
     correct_fact,
@@ -31,11 +28,11 @@ from tracker.children.views import (
 from tracker.education.models import TermDate
 from tracker.errors import ValidationError
 from tracker.extensions import db
-from tracker.tracking import queries
+from tracker.tracking import actions, queries
 from tracker.tracking import settings as settings_mod
 from tracker.tracking.models import Action
 from tracker.tracking.rules import RULES
-from tracker.tracking.services import all_child_ids, recompute_child, recompute_children
+from tracker.tracking.services import all_child_ids, recompute_children
 from tracker.web import form_errors_to_fields, requires
 
 bp = Blueprint("tracking", __name__)
@@ -81,7 +78,6 @@ def _settings_form() -> type[FlaskForm]:
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @requires(MANAGE_SETTINGS)
 def edit_settings() -> Any:
-    from tracker.errors import ValidationError
 
     values = settings_mod.get_settings(db.session)
     form = _settings_form()(data=values)
@@ -113,78 +109,7 @@ def term_dates() -> Any:
                            missing_next=request.args.get("missing"))
 
 
-# Actions -------------------------------------------------------------------------------
-#
-# The writes below are services in all but file name: they take explicit arguments, never
-# read the request or commit, raise ValidationError, and recompute the child's items.
-# They live here because tracking/services.py belongs to the rules engine's owner; move
-# them there (as record_action / complete_action / delete_action) when convenient.
-
-ACTION_SOURCES = ("other", "meeting", "review", "pathway_plan")
-
-
-def record_action(session: Session, child: Child, *, title: str | None, owner_id: int | None,
-                  due_on: dt.date | None, source: str | None, today: dt.date,
-                  created_by_id: int | None) -> Action:
-    errors: dict[str, str] = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = "Enter what needs to be done"
-    elif len(title) > 200:
-        errors["title"] = "Keep it to 200 characters or fewer"
-    owner = session.get(User, owner_id) if owner_id else None
-    if owner is None or not owner.active:
-        errors["owner_id"] = "Select who will do it"
-    if due_on is None:
-        errors["due_on"] = "Enter the due date"
-    elif due_on < today:
-        errors["due_on"] = "Due date must be today or in the future"
-    if source not in ACTION_SOURCES:
-        errors["source"] = "Select where the action was agreed"
-    if not errors:
-        clash = session.scalar(select(Action.id).where(Action.child_id == child.id, Action.title == title,
-                                                       Action.due_on == due_on, Action.completed_on.is_(None)))
-        if clash is not None:
-            errors["title"] = f"This action, due {due_on:%d/%m/%Y}, is already recorded"
-    if errors:
-        raise ValidationError(errors)
-    assert due_on is not None and owner_id is not None and source is not None
-    action = Action(child_id=child.id, title=title, owner_id=owner_id, due_on=due_on, source=source,
-                    created_by_id=created_by_id, created_on=today)
-    session.add(action)
-    recompute_child(session, child, today=today)
-    return action
-
-
-def complete_action(session: Session, action: Action, *, completed_on: dt.date | None, today: dt.date,
-                    expected_version: int | None = None) -> Action:
-    check_version(action, expected_version)
-    errors: dict[str, str] = {}
-    if completed_on is None:
-        errors["completed_on"] = "Enter the date it was done"
-    elif completed_on > today:
-        errors["completed_on"] = "Date it was done must be today or in the past"
-    elif completed_on < action.created_on:
-        errors["completed_on"] = (f"Date it was done must be on or after the date the action was set "
-                                  f"({action.created_on:%d/%m/%Y})")
-    elif action.completed_on is not None:
-        errors["completed_on"] = f"This action was already marked as done on {action.completed_on:%d/%m/%Y}"
-    if errors:
-        raise ValidationError(errors)
-    action.completed_on = completed_on
-    child = session.get(Child, action.child_id)
-    assert child is not None
-    recompute_child(session, child, today=today)
-    return action
-
-
-def delete_action(session: Session, action: Action, *, today: dt.date, expected_version: int | None = None) -> None:
-    check_version(action, expected_version)
-    child = session.get(Child, action.child_id)
-    assert child is not None
-    session.delete(action)
-    recompute_child(session, child, today=today)
-
+# Actions ------------------------------------------------------------------------------
 
 def _owner_choices() -> list[SelectChoice]:
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
@@ -212,7 +137,7 @@ def new_action(child_id: int) -> Any:
     form.owner_id.choices = _owner_choices()
     if request.method == "GET":
         form.owner_id.data = child.allocated_worker_id or current_user.id
-    return record_fact(form, lambda: record_action(
+    return record_fact(form, lambda: actions.record_action(
         db.session, child, title=form.title.data, owner_id=form.owner_id.data, due_on=form.due_on.data,
         source=form.source.data, today=clock.today(), created_by_id=current_user.id),
         child=child, success="Action added", heading="Add an action",
@@ -228,7 +153,7 @@ def complete_action_page(child_id: int, action_id: int) -> Any:
     form = CompleteActionForm(obj=action)
     if request.method == "GET" and action.completed_on is None:
         form.completed_on.data = clock.today()
-    return correct_fact(form, action, lambda version: complete_action(
+    return correct_fact(form, action, lambda version: actions.complete_action(
         db.session, action, completed_on=form.completed_on.data, today=clock.today(), expected_version=version),
         child=child, describe=describe_action, success="Action marked as done", heading="Mark an action as done",
         intro=f"{action.title} (due {action.due_on:%d/%m/%Y}).",
@@ -241,7 +166,7 @@ def complete_action_page(child_id: int, action_id: int) -> Any:
 def delete_action_page(child_id: int, action_id: int) -> Any:
     child = get_child_or_403(child_id)
     action = _action(child, action_id)
-    return delete_fact(action, lambda version: delete_action(
+    return delete_fact(action, lambda version: actions.delete_action(
         db.session, action, today=clock.today(), expected_version=version),
         child=child, describe=describe_action, success="Action deleted", heading="Delete this action?",
         back_url=url_for("tracking.child_items", child_id=child.id))
