@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, func, literal, select, update
@@ -112,6 +113,7 @@ def overdue_cutoff(today: dt.date, working_days: int) -> dt.date:
     return d
 
 
+@lru_cache(maxsize=4096)
 def working_days_overdue(due_on: dt.date, today: dt.date) -> int:
     n = 0
     d = due_on
@@ -157,11 +159,12 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
         .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.level == "group_manager",
                func.coalesce(User.service_id, own_team.service_id) == item_team.service_id))
     counts.notifications = _notify(session, to_team_managers) + _notify(session, to_group_managers)
-    counts.emails = _queue_escalation_emails(session, today=today, now=now, base_url=base_url)
+    counts.emails = _queue_escalation_emails(session, today=today, now=now, stamp=stamp, base_url=base_url)
     return counts
 
 
-def _queue_escalation_emails(session: Session, *, today: dt.date, now: dt.datetime, base_url: str) -> int:
+def _queue_escalation_emails(session: Session, *, today: dt.date, now: dt.datetime, stamp: Any,
+                             base_url: str) -> int:
     owner = aliased(User)
     rows = session.execute(
         select(Notification.user_id, Alert.level, TrackedItem.child_id, TrackedItem.kind, TrackedItem.due_on,
@@ -171,27 +174,26 @@ def _queue_escalation_emails(session: Session, *, today: dt.date, now: dt.dateti
         .join(Child, Child.id == TrackedItem.child_id)
         .outerjoin(owner, owner.id == TrackedItem.owner_id)
         .outerjoin(Team, Team.id == TrackedItem.team_id)
-        .where(Alert.raised_on == today, Alert.kind == "escalated")
+        .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.kind == "escalated")
         .order_by(Notification.user_id, TrackedItem.due_on, TrackedItem.id))
     titles = _titles()
-    per_user: dict[int, list[tuple[str, EmailLine]]] = defaultdict(list)
+    per_user: dict[int, list[Any]] = defaultdict(list)
     for r in rows:
-        per_user[r[0]].append((r.level, EmailLine(
+        per_user[r[0]].append(r)
+    queued = 0
+    for user in _recipients(session, per_user):
+        found = per_user[user.id]
+        lines = [EmailLine(
             child_ref=child_ref(r.first_name, r.last_name, r.local_id), title=titles.get(r.kind, r.kind),
             due_on=r.due_on, status="overdue", link=child_link(base_url, r.child_id),
             days=(today - r.due_on).days, working_days_overdue=working_days_overdue(r.due_on, today),
-            owner=r[8] or "Not allocated", team=r[9])))
-    queued = 0
-    for user in _recipients(session, per_user):
-        lines = per_user[user.id]
-        subject = (f"Escalated to you: {len(lines)} overdue item{'s' if len(lines) != 1 else ''}"
+            owner=r[8] or "Not allocated", team=r[9]) for r in found[:EMAIL_MAX_LINES]]
+        subject = (f"Escalated to you: {len(found)} overdue item{'s' if len(found) != 1 else ''}"
                    f" — {long_date(today)}")
         queued += _queue(session, key=f"escalation:{user.id}:{today.isoformat()}", kind="escalation", user=user,
                          subject=subject, template="escalation", now=now,
-                         context={"user": user, "today": today,
-                                  "lines": [line for _, line in lines[:EMAIL_MAX_LINES]],
-                                  "more": max(0, len(lines) - EMAIL_MAX_LINES), "level": lines[0][0],
-                                  "base_url": base_url})
+                         context={"user": user, "today": today, "lines": lines,
+                                  "more": len(found) - len(lines), "level": found[0].level, "base_url": base_url})
     return queued
 
 
