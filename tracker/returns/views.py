@@ -84,9 +84,8 @@ def download_return() -> Response:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in data.files().items():
             zf.writestr(name, text)
-    audit.record(db.session, action="export_903", entity_type="returns",
-                 summary=f"Downloaded the {label(year)} SSDA903 return")
-    db.session.commit()
+    audit.record_and_commit(db.session, action="export_903", entity_type="returns",
+                            summary=f"Downloaded the {label(year)} SSDA903 return")
     return Response(buf.getvalue(), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="ssda903-{year}-{(year + 1) % 100:02d}.zip"',
                              "Cache-Control": "no-store"})
