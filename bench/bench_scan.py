@@ -15,7 +15,7 @@ Without ``--database-url`` it starts a throwaway PostgreSQL cluster (initdb as t
 ``postgres`` user, so run it as root or as postgres; see ../shared/ENVIRONMENT.md §2) and
 removes it afterwards. The schema comes from the real migrations; the data is generated
 directly in SQL with generate_series (seeded, so repeatable), not through the ORM:
-150 teams, 6,000 workers, and for each child items due from four years ago to a year
+150 teams in one service (a team manager each, one group manager), 6,000 workers, and for each child items due from four years ago to a year
 ahead — 92% of the past ones done, the rest still open (overdue); future ones due soon
 within 14 days or upcoming. It also times the steps that use the selection — raising
 alerts, escalating, queueing digests — on the first day (everything is new) and again the
@@ -107,6 +107,9 @@ def generate(conn: Any, children: int, per_child: int) -> None:
         ("managers", f"INSERT INTO users (id, email, name, role, team_id, active, password_hash, created_at) "
                      f"SELECT {workers} + t, 'tm' || t || '@bench.invalid', 'Manager ' || t, 'team_manager', t, "
                      f"true, 'x', now() FROM generate_series(1, {teams}) t"),
+        ("group manager", f"INSERT INTO users (id, email, name, role, service_id, active, password_hash, created_at) "
+                          f"VALUES ({workers + teams + 1}, 'gm@bench.invalid', 'Group Manager', 'group_manager', 1, "
+                          f"true, 'x', now())"),
         ("children", f"INSERT INTO children (id, local_id, first_name, last_name, date_of_birth, sex, ethnicity, "
                      f"disability, uasc, allocated_worker_id, team_id, restricted, version) "
                      f"SELECT c, 'B' || lpad(c::text, 8, '0'), 'First', 'Last' || c, "

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.alerts.conftest import add_action
 from tracker import clock
+from tracker.alerts import services
 from tracker.alerts.models import Alert, Notification, OutboxEmail
 from tracker.jobs.models import JobRun
 
@@ -34,7 +35,8 @@ def _cases(factory, session, authority):  # noqa: ANN001, ANN202
 
 
 def test_scan_then_send_delivers_one_digest_to_each_worker_with_items_due(factory, session, authority, smtp,
-                                                                          run) -> None:  # noqa: ANN001
+                                                                          run, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(services, "BULK_ROWS", 1)  # take the bulk path (ANALYZE on PostgreSQL) too
     overdue_child, soon_child = _cases(factory, session, authority)
 
     scan = run("scan", MONDAY)
