@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in_as
 
@@ -66,7 +67,7 @@ def _in_care_child(page, *filters: str) -> tuple[str, str]:  # noqa: ANN001
 def test_social_worker_records_an_overdue_review_and_sees_the_next_one(page) -> None:  # noqa: ANN001
     sign_in_as(page, "sw1@demo.invalid")
     _follow(page.get_by_role("link", name="Caseload", exact=True))
-    assert page.get_by_role("heading", name="My caseload").is_visible()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     page.get_by_label("Due dates").select_option("overdue")
     _follow(page.get_by_role("button", name="Apply filters"))
     assert "status=overdue" in page.url
@@ -74,14 +75,14 @@ def test_social_worker_records_an_overdue_review_and_sees_the_next_one(page) -> 
     # Open the child from the caseload like a worker would.
     page.goto("/caseload?status=overdue")
     _follow(page.get_by_role("link", name=name).first)
-    assert page.get_by_role("heading", name=name).is_visible()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
     age = int(re.search(r"\(age (\d+)\)", page.locator(".govuk-caption-l").first.inner_text()).group(1))
     _follow(page.get_by_role("link", name="Due dates", exact=True))
     overdue = page.locator('tr[data-kind="review"][data-status="overdue"]')
     sequence = int(re.search(r"Statutory review (\d+)", overdue.inner_text()).group(1))
 
     _follow(page.get_by_role("link", name="Record a review"))
-    assert page.get_by_role("heading", name="Record a review").is_visible()
+    expect(page.get_by_role("heading", name="Record a review")).to_be_visible()
     _fill_date(page, "held_on", _today())
     page.get_by_label("How the child took part").select_option("PN0" if age < 4 else "PN1")
     _follow(page.get_by_role("button", name="Save review"))
@@ -100,7 +101,7 @@ def test_social_worker_records_an_overdue_review_and_sees_the_next_one(page) -> 
 def test_team_manager_filters_the_team_caseload_by_worker_and_status(page) -> None:  # noqa: ANN001
     sign_in_as(page, "tm1@demo.invalid")
     _follow(page.get_by_role("link", name="Caseload", exact=True))
-    assert page.get_by_role("heading", name="Caseload: Children in Care East").is_visible()
+    expect(page.get_by_role("heading", name="Caseload: Children in Care East")).to_be_visible()
     everyone = page.locator("#caseload tbody tr").count()
     worker = page.get_by_label("Worker")
     sw1_name = next(o for o in worker.locator("option").all_inner_texts() if o not in ("All workers", "Not allocated"))

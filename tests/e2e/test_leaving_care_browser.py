@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import sign_in_as
 
 
@@ -67,7 +69,7 @@ def test_adviser_records_a_contact_and_a_tenancy_and_the_summary_moves(browser, 
         page.get_by_label("Seen alone").check()
         page.get_by_role("button", name="Save contact").click()
         page.wait_for_url(f"**{href}")
-        assert page.get_by_text("Personal adviser contact recorded").is_visible()
+        expect(page.get_by_text("Personal adviser contact recorded")).to_be_visible()
         assert page.locator('#pathway-items tr[data-kind="pa_contact"][data-status="overdue"]').count() == 0
 
         page.get_by_role("link", name="Record a tenancy").click()
@@ -76,7 +78,7 @@ def test_adviser_records_a_contact_and_a_tenancy_and_the_summary_moves(browser, 
         page.get_by_label("Tenancy support in place").check()
         page.get_by_role("button", name="Save tenancy").click()
         page.wait_for_url(f"**{href}")
-        assert page.get_by_text("Tenancy recorded").is_visible()
+        expect(page.get_by_text("Tenancy recorded")).to_be_visible()
         assert page.get_by_text("No tenancy recorded.").count() == 0
 
         after = _summary(summary, row)

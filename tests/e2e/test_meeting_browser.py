@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import sign_in_as
 
 
 def test_group_manager_runs_a_meeting_for_three_children_and_exports_minutes(page, tmp_path: Path) -> None:  # noqa: ANN001
     sign_in_as(page, "gm1@demo.invalid")
     page.get_by_role("link", name="Tracking meeting").first.click()
-    assert page.get_by_role("heading", name="Tracking meeting pack").is_visible()
+    expect(page.get_by_role("heading", name="Tracking meeting pack")).to_be_visible()
     page.get_by_role("link", name="Start the meeting").click()
     page.get_by_label("Who is at the meeting").fill("Jo Whitfield (chair)\nSam Okoye (social worker)")
     page.get_by_role("button", name="Start the meeting").click()

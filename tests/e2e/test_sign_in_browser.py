@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import sign_in_as
 
 
@@ -7,13 +9,13 @@ def test_demo_social_worker_signs_in_and_sees_their_children(page) -> None:  # n
     page.goto("/children/1")
     assert "/sign-in" in page.url  # anonymous users are sent to sign in
     sign_in_as(page, "sw1@demo.invalid")
-    assert page.get_by_role("heading", name="My children").is_visible()
+    expect(page.get_by_role("heading", name="My children")).to_be_visible()
     rows = page.locator("table.govuk-table tbody tr")
     assert rows.count() >= 8
     first = rows.first.locator("a").first
     name = first.inner_text()
     first.click()
-    assert page.get_by_role("heading", name=name).is_visible()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
 
 
 def test_wrong_password_shows_the_error_summary(page) -> None:  # noqa: ANN001

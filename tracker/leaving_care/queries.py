@@ -209,7 +209,7 @@ def _add_details(session: Session, rows: list[CaseloadRow], today: dt.date) -> N
                 select(TrackedItem.child_id, TrackedItem.kind, TrackedItem.status, TrackedItem.due_on)
                 .where(TrackedItem.child_id.in_(ids), TrackedItem.is_open.is_(True),
                        TrackedItem.kind.in_(CARE_LEAVER_KINDS))
-                .order_by(TrackedItem.due_on)):
+                .order_by(TrackedItem.due_on, TrackedItem.kind, TrackedItem.id)):
             row = by_id[item.child_id]
             row.overdue += item.status == "overdue"
             row.due_soon += item.status == "due_soon"

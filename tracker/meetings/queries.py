@@ -349,7 +349,7 @@ def no_permanence_plan(session: Session, s: Scope) -> list[Row]:
     """Looked after, and the plan for permanence was due by the second review but is not agreed."""
     stmt = (select(Child, TrackedItem.due_on).join(TrackedItem, TrackedItem.child_id == Child.id)
             .where(_children(s), TrackedItem.kind == "permanence_plan", TrackedItem.status == "overdue",
-                   TrackedItem.is_open.is_(True)).order_by(TrackedItem.due_on))
+                   TrackedItem.is_open.is_(True)).order_by(TrackedItem.due_on, Child.id))
     return [Row(c, {"due": due, "days_overdue": (s.as_at - due).days}) for c, due in session.execute(stmt)]
 
 
@@ -396,7 +396,7 @@ def with_overdue_items(session: Session, s: Scope) -> list[Row]:
         kinds: dict[int, list[str]] = defaultdict(list)
         for cid, kind in session.execute(select(TrackedItem.child_id, TrackedItem.kind).where(
                 TrackedItem.child_id.in_([r.child.id for r in rows]), TrackedItem.is_open.is_(True),
-                TrackedItem.status == "overdue").order_by(TrackedItem.due_on)):
+                TrackedItem.status == "overdue").order_by(TrackedItem.due_on, TrackedItem.id)):
             title = KIND_TITLES.get(kind, kind)
             if title not in kinds[cid]:
                 kinds[cid].append(title)

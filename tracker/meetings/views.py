@@ -190,7 +190,7 @@ def meeting_child(meeting_id: int, n: int) -> Any:
             return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
     open_items = list(db.session.scalars(select(TrackedItem).where(TrackedItem.child_id == child.id,
                                                                    TrackedItem.is_open.is_(True))
-                                         .order_by(TrackedItem.due_on).limit(8)))
+                                         .order_by(TrackedItem.due_on, TrackedItem.kind, TrackedItem.id).limit(8)))
     actions = list(db.session.scalars(select(Action).where(Action.meeting_id == meeting.id,
                                                            Action.child_id == child.id)))
     return render_template("meetings/meeting_child.html", meeting=meeting, child=child, n=n, total=len(agenda),
