@@ -131,6 +131,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--database-url")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--think", type=float, default=0.0, metavar="SECONDS",
+                        help="mean pause between one user's requests (exponential, like a person reading a "
+                             "page); 0 = every user requests continuously, a throughput stress test")
     parser.add_argument("--reuse", metavar="DIR", help="reuse the SQLite database a previous run left in DIR "
                         "(skips building the demo; --children is then only a label)")
     args = parser.parse_args()
@@ -223,6 +226,8 @@ def _run(port: int, args: argparse.Namespace) -> dict[str, object]:
                     path, key = "/caseload?" + urlencode(params), f"/caseload ({role}s)"
                 else:
                     path, key = f"/children/{rng.choice(ids)}", "/children/<id>"
+                if args.think:
+                    time.sleep(rng.expovariate(1 / args.think))
                 status, _, elapsed = browser.request("GET", path)
                 with lock:
                     latencies[key].append(elapsed)
@@ -251,6 +256,8 @@ def _report(results: dict[str, object], args: argparse.Namespace, url: str, buil
     print()
     print(f"database        {url.split(':', 1)[0]}   children {args.children:,}   build {build_s:.0f} s")
     print(f"server          gunicorn -w {args.workers} --threads {args.threads}")
+    think = f"mean {args.think:.1f} s between one user's requests" if args.think else "none (continuous)"
+    print(f"think time      {think}")
     print(f"users           {len(results['users'])} signed in at once "  # type: ignore[arg-type]
           f"(sign-in p50 {statistics.median(sign_ins) * 1000:.0f} ms, max {max(sign_ins) * 1000:.0f} ms, "
           f"{results['sign_in_retries']} retried after a 500)"
