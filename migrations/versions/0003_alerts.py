@@ -84,7 +84,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alerts_child_id'), ['child_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_alerts_raised_on'), ['raised_on'], unique=False)
+        batch_op.create_index('ix_alerts_created_at', ['created_at'], unique=False)
 
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -107,7 +107,7 @@ def downgrade() -> None:
 
     op.drop_table('notifications')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_alerts_raised_on'))
+        batch_op.drop_index('ix_alerts_created_at')
         batch_op.drop_index(batch_op.f('ix_alerts_child_id'))
 
     op.drop_table('alerts')

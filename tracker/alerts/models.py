@@ -37,6 +37,9 @@ class Alert(Base):
         CheckConstraint(_in("kind", ALERT_KINDS), name="kind"),
         CheckConstraint(_in("level", ALERT_LEVELS), name="level"),
         CheckConstraint("(kind = 'escalated') = (level <> 'worker')", name="kind_matches_level"),
+        # Every alert a run raises carries that run's timestamp: the notifications and
+        # emails that follow find exactly those through this index.
+        Index("ix_alerts_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +49,7 @@ class Alert(Base):
     level: Mapped[str] = mapped_column(String(14))
     due_on: Mapped[dt.date]
     #: The business day of the scan that raised it.
-    raised_on: Mapped[dt.date] = mapped_column(index=True)
+    raised_on: Mapped[dt.date]
     created_at: Mapped[dt.datetime]
 
     item: Mapped[TrackedItem] = relationship()
