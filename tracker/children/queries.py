@@ -161,7 +161,7 @@ def caseload_columns(today: dt.date) -> dict[str, Any]:
     care_leaver = exists().where(
         CarePeriod.child_id == Child.id, CarePeriod.start_on <= today,
         _age_on(Child.date_of_birth, func.coalesce(CarePeriod.end_on, today)) >= 16)
-    next_item = (select(TrackedItem.kind).where(TrackedItem.child_id == Child.id, TrackedItem.is_open.is_(True))
+    next_item = (select(TrackedItem.kind).where(TrackedItem.child_id == Child.id, TrackedItem.is_open == true())
                  .order_by(TrackedItem.due_on, TrackedItem.id).limit(1).scalar_subquery())
     return {"in_care": in_care, "legal_status": case((in_care, legal_status), else_=None),
             "care_leaver": care_leaver, "next_kind": next_item}
@@ -202,7 +202,7 @@ def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: C
                        func.sum(case((TrackedItem.status == "overdue", 1), else_=0)).label("overdue"),
                        func.sum(case((TrackedItem.status == "due_soon", 1), else_=0)).label("due_soon"),
                        func.min(TrackedItem.due_on).label("next_due"))
-                .where(TrackedItem.is_open.is_(True)).group_by(TrackedItem.child_id))
+                .where(TrackedItem.is_open == true()).group_by(TrackedItem.child_id))
     if scope.level in ("own", "team") or filters.worker_id is not None or filters.team_id is not None:
         # A worker's or a team's children: look their items up by child (index on child_id)
         # rather than aggregating every open item in the authority.
@@ -377,7 +377,7 @@ def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
 def list_open_items(session: Session, child: Child, *, limit: int = 5) -> list[TrackedItem]:
     """The child's next due items (open ones, earliest first)."""
     return list(session.scalars(select(TrackedItem).where(TrackedItem.child_id == child.id,
-                                                          TrackedItem.is_open.is_(True))
+                                                          TrackedItem.is_open == true())
                                 .order_by(TrackedItem.due_on, TrackedItem.id).limit(limit)))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.auth.models import Team, User
@@ -207,7 +207,7 @@ def _add_details(session: Session, rows: list[CaseloadRow], today: dt.date) -> N
     for ids in chunks(list(by_id)):
         for item in session.execute(
                 select(TrackedItem.child_id, TrackedItem.kind, TrackedItem.status, TrackedItem.due_on)
-                .where(TrackedItem.child_id.in_(ids), TrackedItem.is_open.is_(True),
+                .where(TrackedItem.child_id.in_(ids), TrackedItem.is_open == true(),
                        TrackedItem.kind.in_(CARE_LEAVER_KINDS))
                 .order_by(TrackedItem.due_on, TrackedItem.kind, TrackedItem.id)):
             row = by_id[item.child_id]

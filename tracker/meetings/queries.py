@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import Team, User
@@ -137,7 +137,7 @@ def leavers_eet(session: Session, s: Scope) -> set[int]:
 # Item metrics (counts of items, drill-down lists the items) ----------------------------
 
 def overdue_items(session: Session, s: Scope, kind: str | None = None) -> set[int]:
-    stmt = select(TrackedItem.id).join(Child).where(_children(s), TrackedItem.is_open.is_(True),
+    stmt = select(TrackedItem.id).join(Child).where(_children(s), TrackedItem.is_open == true(),
                                                     TrackedItem.status == "overdue")
     if kind:
         stmt = stmt.where(TrackedItem.kind == kind)
@@ -146,7 +146,7 @@ def overdue_items(session: Session, s: Scope, kind: str | None = None) -> set[in
 
 def due_next_week_items(session: Session, s: Scope, kind: str | None = None) -> set[int]:
     nxt = s.week_of + dt.timedelta(days=7)
-    stmt = select(TrackedItem.id).join(Child).where(_children(s), TrackedItem.is_open.is_(True),
+    stmt = select(TrackedItem.id).join(Child).where(_children(s), TrackedItem.is_open == true(),
                                                     TrackedItem.due_on.between(nxt, nxt + dt.timedelta(days=6)))
     if kind:
         stmt = stmt.where(TrackedItem.kind == kind)
@@ -245,7 +245,7 @@ def kind_counts(session: Session, s: Scope) -> list[tuple[str, str, int, int]]:
     counting the same rows as ``overdue_items``/``due_next_week_items`` for each kind."""
     nxt = s.week_of + dt.timedelta(days=7)
     base = (select(TrackedItem.kind, func.count(TrackedItem.id)).join(Child)
-            .where(_children(s), TrackedItem.is_open.is_(True)).group_by(TrackedItem.kind))
+            .where(_children(s), TrackedItem.is_open == true()).group_by(TrackedItem.kind))
     over = dict(session.execute(base.where(TrackedItem.status == "overdue")).all())
     soon = dict(session.execute(base.where(TrackedItem.due_on.between(nxt, nxt + dt.timedelta(days=6)))).all())
     return [(r.kind, r.title, over.get(r.kind, 0), soon.get(r.kind, 0)) for r in RULES
@@ -349,7 +349,7 @@ def no_permanence_plan(session: Session, s: Scope) -> list[Row]:
     """Looked after, and the plan for permanence was due by the second review but is not agreed."""
     stmt = (select(Child, TrackedItem.due_on).join(TrackedItem, TrackedItem.child_id == Child.id)
             .where(_children(s), TrackedItem.kind == "permanence_plan", TrackedItem.status == "overdue",
-                   TrackedItem.is_open.is_(True)).order_by(TrackedItem.due_on, Child.id))
+                   TrackedItem.is_open == true()).order_by(TrackedItem.due_on, Child.id))
     return [Row(c, {"due": due, "days_overdue": (s.as_at - due).days}) for c, due in session.execute(stmt)]
 
 
@@ -389,13 +389,13 @@ def adoption_not_placed(session: Session, s: Scope) -> list[Row]:
 def with_overdue_items(session: Session, s: Scope) -> list[Row]:
     stmt = (select(Child, func.count(TrackedItem.id), func.min(TrackedItem.due_on))
             .join(TrackedItem, TrackedItem.child_id == Child.id)
-            .where(_children(s), TrackedItem.is_open.is_(True), TrackedItem.status == "overdue")
+            .where(_children(s), TrackedItem.is_open == true(), TrackedItem.status == "overdue")
             .group_by(Child.id).order_by(func.min(TrackedItem.due_on)))
     rows = [Row(c, {"overdue": n, "oldest_due": oldest}) for c, n, oldest in session.execute(stmt)]
     if rows:
         kinds: dict[int, list[str]] = defaultdict(list)
         for cid, kind in session.execute(select(TrackedItem.child_id, TrackedItem.kind).where(
-                TrackedItem.child_id.in_([r.child.id for r in rows]), TrackedItem.is_open.is_(True),
+                TrackedItem.child_id.in_([r.child.id for r in rows]), TrackedItem.is_open == true(),
                 TrackedItem.status == "overdue").order_by(TrackedItem.due_on, TrackedItem.id)):
             title = KIND_TITLES.get(kind, kind)
             if title not in kinds[cid]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, true
 from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
@@ -189,7 +189,7 @@ def meeting_child(meeting_id: int, n: int) -> Any:
                 return redirect(url_for("meetings.meeting_child", meeting_id=meeting.id, n=n + 1))
             return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
     open_items = list(db.session.scalars(select(TrackedItem).where(TrackedItem.child_id == child.id,
-                                                                   TrackedItem.is_open.is_(True))
+                                                                   TrackedItem.is_open == true())
                                          .order_by(TrackedItem.due_on, TrackedItem.kind, TrackedItem.id).limit(8)))
     actions = list(db.session.scalars(select(Action).where(Action.meeting_id == meeting.id,
                                                            Action.child_id == child.id)))

@@ -39,6 +39,9 @@ class TrackedItem(Base):
               sqlite_where=text("is_open = 1")),
         Index("ix_tracked_items_open_owner_due", "owner_id", "due_on", postgresql_where=text("is_open"),
               sqlite_where=text("is_open = 1")),
+        # Caseloads count each child's open items by status: an index-only scan.
+        Index("ix_tracked_items_open_child", "child_id", "status", "due_on", postgresql_where=text("is_open"),
+              sqlite_where=text("is_open = 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

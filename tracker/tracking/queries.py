@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, true
 from sqlalchemy.orm import Session
 
 from tracker.tracking.models import TrackedItem
@@ -19,7 +19,7 @@ STATUS_TAG = {"overdue": "red", "due_soon": "orange", "upcoming": "blue", "misse
 def list_child_items(session: Session, child_id: int, *, open_only: bool = False) -> list[TrackedItem]:
     stmt = select(TrackedItem).where(TrackedItem.child_id == child_id)
     if open_only:
-        stmt = stmt.where(TrackedItem.is_open.is_(True))
+        stmt = stmt.where(TrackedItem.is_open == true())
         order = [TrackedItem.due_on]
     else:
         order = [case(*((TrackedItem.status == k, v) for k, v in STATUS_ORDER.items()), else_=9),
