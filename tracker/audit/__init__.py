@@ -12,7 +12,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -64,9 +64,13 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: Columns derived by the recompute, never audited (the facts they come from are).
+DERIVED = frozenset({"version", "items_error", "open_overdue", "open_due_soon", "next_due_on"})
+
+
 def _columns(obj: Audited) -> list[str]:
     mapper = inspect(obj).mapper
-    skip = set(obj.__audit_exclude__) | {"version", "items_error"}
+    skip = set(obj.__audit_exclude__) | DERIVED
     return [a.key for a in mapper.column_attrs if a.key not in skip]
 
 

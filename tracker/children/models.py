@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.audit import Audited
@@ -46,6 +54,12 @@ class Child(Audited, Versioned, Base):
     #: Why the due dates could not be worked out last time (e.g. "no term dates for
     #: 2029/30"); shown on the child's page. Derived state, written by the recompute.
     items_error: Mapped[str | None] = mapped_column(String(200))
+    #: Open tracked items overdue / due soon, and the earliest open due date: derived
+    #: from ``tracked_items`` by the recompute (like ``items_error``), so caseloads sort a
+    #: whole service by urgency without aggregating every open item on each page view.
+    open_overdue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    open_due_soon: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_due_on: Mapped[dt.date | None]
 
     allocated_worker: Mapped[User | None] = relationship(foreign_keys=[allocated_worker_id])
     personal_adviser: Mapped[User | None] = relationship(foreign_keys=[personal_adviser_id])

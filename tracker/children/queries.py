@@ -189,32 +189,23 @@ def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: C
     """The caseload (or one page of it) as ONE statement: a row per child with its
     open-item counts, the total number of matching children, and the details shown.
 
-    Counts come from ``tracked_items`` (open items only) aggregated in a grouped subquery
-    (restricted to the children in scope when that is a small set), so a page of 25 or an
-    export of 10,000 is a single query, never one per child. An inner query filters,
+    Counts are the child's open-item counts kept by the recompute (``Child.open_overdue``,
+    ``open_due_soon``, ``next_due_on``), so a page of 25 or an export of 10,000 is a single
+    query, never one per child, and never an aggregate over every open item. An inner query filters,
     orders (most overdue, then most due soon, then the earliest next due date) and cuts
     the page, with ``count(*) over ()`` giving the total; the outer query adds the
     per-child details (next item, legal status, care leaver, worker, team) for the rows
     of that page only.
     """
     scope_conds = _scope_conditions(user, scope, filters)
-    counts_q = (select(TrackedItem.child_id.label("child_id"),
-                       func.sum(case((TrackedItem.status == "overdue", 1), else_=0)).label("overdue"),
-                       func.sum(case((TrackedItem.status == "due_soon", 1), else_=0)).label("due_soon"),
-                       func.min(TrackedItem.due_on).label("next_due"))
-                .where(TrackedItem.is_open == true()).group_by(TrackedItem.child_id))
-    if scope.level in ("own", "team") or filters.worker_id is not None or filters.team_id is not None:
-        # A worker's or a team's children: look their items up by child (index on child_id)
-        # rather than aggregating every open item in the authority.
-        counts_q = counts_q.where(TrackedItem.child_id.in_(select(Child.id).where(*scope_conds)))
-    counts = counts_q.subquery("counts")
-    overdue = func.coalesce(counts.c.overdue, 0)
-    due_soon = func.coalesce(counts.c.due_soon, 0)
+    # Each child's open-item counts are kept on the child by the recompute, so ordering a
+    # whole service by urgency needs no aggregate over its open items.
+    overdue = Child.open_overdue
+    due_soon = Child.open_due_soon
     cols = caseload_columns(today)
 
     inner = (select(Child.id.label("child_id"), overdue.label("overdue"), due_soon.label("due_soon"),
-                    counts.c.next_due.label("next_due"), func.count().over().label("total"))
-             .select_from(Child).outerjoin(counts, counts.c.child_id == Child.id)
+                    Child.next_due_on.label("next_due"), func.count().over().label("total"))
              .where(*scope_conds))
     if filters.status == "overdue":
         inner = inner.where(overdue > 0)
@@ -241,7 +232,7 @@ def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: C
         inner = inner.where(or_((Child.first_name + " " + Child.last_name).ilike(like, escape="\\"),
                                 (Child.last_name + ", " + Child.first_name).ilike(like, escape="\\"),
                                 Child.local_id.ilike(like, escape="\\")))
-    inner = inner.order_by(overdue.desc(), due_soon.desc(), counts.c.next_due.asc().nulls_last(),
+    inner = inner.order_by(overdue.desc(), due_soon.desc(), Child.next_due_on.asc().nulls_last(),
                            Child.last_name, Child.first_name, Child.id)
     if limit is not None:
         inner = inner.limit(limit).offset(offset)

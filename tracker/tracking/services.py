@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
@@ -90,6 +90,7 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     keep: set[tuple[int, str]] = set()
+    summaries: dict[int, tuple[int, int, dt.date | None]] = {}
     for cid, child_facts in facts.items():
         child = children[cid]
         result.children += 1
@@ -100,6 +101,10 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
             result.errors[cid] = str(exc)
             keep.update(k for k in existing if k[0] == cid)
             continue
+        open_items = [i for i in items if i.is_open]
+        summaries[cid] = (sum(i.status == "overdue" for i in open_items),
+                          sum(i.status == "due_soon" for i in open_items),
+                          min((i.due for i in open_items), default=None))
         for item in items:
             k = (cid, item.key)
             if k in keep:
@@ -111,11 +116,23 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
                 inserts.append(row)
             elif any(getattr(old, f) != row[f] for f in _FIELDS):
                 updates.append({"id": old.id, **{f: row[f] for f in _FIELDS}, "status_as_of": today})
+    derived: list[dict[str, Any]] = []
     for cid, child in children.items():
-        message = result.errors.get(cid)
-        if child.items_error != message:
-            session.execute(update(Child).where(Child.id == cid).values(items_error=message)
-                            .execution_options(synchronize_session=False))
+        if cid in result.errors:
+            over, soon, nxt = child.open_overdue, child.open_due_soon, child.next_due_on
+        else:
+            over, soon, nxt = summaries.get(cid, (0, 0, None))
+        values = {"items_error": result.errors.get(cid), "open_overdue": over, "open_due_soon": soon,
+                  "next_due_on": nxt}
+        if any(getattr(child, k) != v for k, v in values.items()):
+            derived.append({"child": cid, **values})
+    if derived:
+        # Core executemany: derived columns, so no version bump (that would make every
+        # open form on the child look stale) and no audit row.
+        table = Child.__table__
+        session.execute(update(table).where(table.c.id == bindparam("child"))
+                        .values({k: bindparam(k) for k in ("items_error", "open_overdue", "open_due_soon",
+                                                            "next_due_on")}), derived)
     stale = [old.id for k, old in existing.items() if k not in keep]
     if inserts:
         session.execute(insert(TrackedItem), inserts)
@@ -138,7 +155,7 @@ def recompute_child(session: Session, child: Child, *, today: dt.date) -> Recomp
     """
     session.flush()
     result = recompute_children(session, [child.id], today=today)
-    session.expire(child, ["items_error"])
+    session.expire(child, ["items_error", "open_overdue", "open_due_soon", "next_due_on"])
     for obj in list(session.identity_map.values()):
         if isinstance(obj, TrackedItem):
             session.expire(obj)  # rows were written with bulk statements
