@@ -204,10 +204,10 @@ def users_create(email: str, name: str, role: str, team: str | None, service: st
 @with_appcontext
 def demo_command(n_children: int, seed: int, if_empty: bool) -> None:
     """Build a realistic synthetic authority (deterministic for a given --seed)."""
+    from pathlib import Path
+
     from tracker.demo import build_demo, demo_is_loaded
     from tracker.extensions import db
-
-    from pathlib import Path
 
     creds = Path(current_app.instance_path) / "demo-credentials.txt"
     if if_empty and demo_is_loaded(db.session):

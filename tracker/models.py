@@ -1,11 +1,12 @@
 """Every model module, imported once so the metadata is complete."""
 
+from tracker.alerts.models import Alert, Notification, OutboxEmail  # noqa: F401
 from tracker.audit.models import AuditEvent  # noqa: F401
 from tracker.auth.models import Service, Team, User  # noqa: F401
 from tracker.children.models import CarePeriod, Child, LegalStatus  # noqa: F401
-from tracker.placements.models import Placement  # noqa: F401
 from tracker.education.models import Pep, TermDate  # noqa: F401
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore  # noqa: F401
+from tracker.jobs.models import JobRun  # noqa: F401
 from tracker.leaving_care.models import (  # noqa: F401
     Accommodation,
     Activity,
@@ -15,12 +16,9 @@ from tracker.leaving_care.models import (  # noqa: F401
     StayingPut,
     Tenancy,
 )
-from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan  # noqa: F401
-from tracker.reviews.models import Review  # noqa: F401
-from tracker.tracking.models import Action, Setting, TrackedItem  # noqa: F401
-from tracker.alerts.models import Alert, Notification, OutboxEmail  # noqa: F401
-from tracker.jobs.models import JobRun  # noqa: F401
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot  # noqa: F401
+from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan  # noqa: F401
+from tracker.placements.models import Placement  # noqa: F401
 from tracker.reports.models import Benchmark  # noqa: F401
 from tracker.returns.models import (  # noqa: F401
     AdoptionDecisionReversal,
@@ -33,3 +31,5 @@ from tracker.returns.models import (  # noqa: F401
     PreviousPermanence,
     SocialWorkerEpisode,
 )
+from tracker.reviews.models import Review  # noqa: F401
+from tracker.tracking.models import Action, Setting, TrackedItem  # noqa: F401

@@ -289,7 +289,7 @@ def pre_proceedings(session: Session, s: Scope, weeks: int = 16) -> list[Row]:
         if start is not None:
             open_start[child_id] = start
     children = _load_children(session, list(open_start))
-    for cid, start in sorted(open_start.items(), key=lambda kv: kv[1]):
+    for cid, start in sorted(open_start.items(), key=lambda kv: (kv[1], kv[0])):
         mark = start + dt.timedelta(weeks=weeks)
         rows.append(Row(children[cid], {"started": start, "weeks": (s.as_at - start).days // 7,
                                         "mark": mark, "past_mark": s.as_at > mark}))
@@ -318,7 +318,7 @@ def proceedings(session: Session, s: Scope) -> list[Row]:
             found[child_id] = current
     children = _load_children(session, list(found))
     rows = []
-    for cid, d in sorted(found.items(), key=lambda kv: kv[1]["issued"]):
+    for cid, d in sorted(found.items(), key=lambda kv: (kv[1]["issued"], kv[0])):
         week_n = (s.as_at - d["issued"]).days // 7 + 1
         due = d["issued"] + dt.timedelta(days=181 + 7 * d["extension_weeks"])
         rows.append(Row(children[cid], {**d, "week": week_n, "due": due, "next_hearing": hearings.get(cid),
@@ -333,7 +333,7 @@ def section_20(session: Session, s: Scope) -> list[Row]:
     stmt = (select(Child, LegalStatus.start_on).join(latest, latest.c.child_id == Child.id)
             .join(LegalStatus, and_(LegalStatus.child_id == Child.id, LegalStatus.start_on == latest.c.since))
             .where(_children(s), LegalStatus.code == "V2", Child.id.in_(_looked_after_on(s.as_at)))
-            .order_by(LegalStatus.start_on))
+            .order_by(LegalStatus.start_on, Child.last_name, Child.id))
     periods = {cid: start for cid, start in session.execute(
         select(CarePeriod.child_id, CarePeriod.start_on).where(CarePeriod.start_on <= s.as_at,
                                                                or_(CarePeriod.end_on.is_(None),
@@ -349,7 +349,7 @@ def no_permanence_plan(session: Session, s: Scope) -> list[Row]:
     """Looked after, and the plan for permanence was due by the second review but is not agreed."""
     stmt = (select(Child, TrackedItem.due_on).join(TrackedItem, TrackedItem.child_id == Child.id)
             .where(_children(s), TrackedItem.kind == "permanence_plan", TrackedItem.status == "overdue",
-                   TrackedItem.is_open == true()).order_by(TrackedItem.due_on, Child.id))
+                   TrackedItem.is_open == true()).order_by(TrackedItem.due_on, Child.last_name, Child.id))
     return [Row(c, {"due": due, "days_overdue": (s.as_at - due).days}) for c, due in session.execute(stmt)]
 
 
@@ -357,7 +357,7 @@ def adoption_not_placed(session: Session, s: Scope) -> list[Row]:
     """Latest plan is adoption, still looked after, not yet placed for adoption."""
     plans: dict[int, PermanencePlan] = {}
     for p in session.scalars(select(PermanencePlan).join(Child).where(_children(s), PermanencePlan.agreed_on <= s.as_at)
-                             .order_by(PermanencePlan.agreed_on)):
+                             .order_by(PermanencePlan.agreed_on, PermanencePlan.id)):
         plans[p.child_id] = p
     adoption = {cid: p for cid, p in plans.items() if p.plan == "adoption"}
     if not adoption:
@@ -382,7 +382,7 @@ def adoption_not_placed(session: Session, s: Scope) -> list[Row]:
         rows.append(Row(children[cid], {"plan_agreed": plan.agreed_on, "matched": ms.get("matched"),
                                         "placement_order": order,
                                         "days_since_order": (s.as_at - order).days if order else None}))
-    rows.sort(key=lambda r: r.detail["placement_order"] or dt.date.max)
+    rows.sort(key=lambda r: (r.detail["placement_order"] or dt.date.max, r.child.id))
     return rows
 
 
@@ -390,7 +390,7 @@ def with_overdue_items(session: Session, s: Scope) -> list[Row]:
     stmt = (select(Child, func.count(TrackedItem.id), func.min(TrackedItem.due_on))
             .join(TrackedItem, TrackedItem.child_id == Child.id)
             .where(_children(s), TrackedItem.is_open == true(), TrackedItem.status == "overdue")
-            .group_by(Child.id).order_by(func.min(TrackedItem.due_on)))
+            .group_by(Child.id).order_by(func.min(TrackedItem.due_on), Child.last_name, Child.id))
     rows = [Row(c, {"overdue": n, "oldest_due": oldest}) for c, n, oldest in session.execute(stmt)]
     if rows:
         kinds: dict[int, list[str]] = defaultdict(list)
@@ -427,4 +427,4 @@ def drill_down(session: Session, s: Scope, key: str, team: int | None) -> tuple[
     stmt = select(TrackedItem, Child).join(Child).where(TrackedItem.id.in_(ids))
     if team is not None:
         stmt = stmt.where(TrackedItem.team_id == team)
-    return "items", list(session.execute(stmt.order_by(TrackedItem.due_on, Child.last_name)))
+    return "items", list(session.execute(stmt.order_by(TrackedItem.due_on, Child.last_name, TrackedItem.id)))
