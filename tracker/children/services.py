@@ -331,3 +331,16 @@ def delete_legal_status(session: Session, status: LegalStatus, *, today: dt.date
     session.flush()
     session.expire(child, ["legal_statuses"])
     recompute_child(session, child, today=today)
+
+
+def already_recorded(session: Session, column: Any, child_id: int, on: dt.date, *, exclude: Any = None,
+                     **same: Any) -> bool:
+    """Whether the child already has a record of this kind on this date (``column`` is the
+    model's date column; ``same`` narrows it, e.g. ``kind="matched"``), other than the
+    record being corrected (``exclude``): "the same event twice on a day" is refused."""
+    model = column.class_
+    stmt = select(model.id).where(model.child_id == child_id, column == on,
+                                  *(getattr(model, name) == value for name, value in same.items()))
+    if exclude is not None:
+        stmt = stmt.where(model.id != exclude.id)
+    return session.scalar(stmt.limit(1)) is not None

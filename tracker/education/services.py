@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
-from tracker.children.services import check_fact_date, check_version
+from tracker.children.services import already_recorded, check_fact_date, check_version
 from tracker.education.models import Pep
 from tracker.errors import ValidationError
 from tracker.tracking.services import recompute_child
@@ -27,8 +26,7 @@ def _validate(session: Session, child: Child, held_on: dt.date | None, *, today:
             errors["held_on"] = (f"A PEP is for a child aged {PEP_MIN_AGE} to {PEP_MAX_AGE}; "
                                  f"{child.first_name} was {age} on this date")
         else:
-            clash = session.scalar(select(Pep.id).where(Pep.child_id == child.id, Pep.held_on == held_on))
-            if clash is not None and (pep is None or clash != pep.id):
+            if already_recorded(session, Pep.held_on, child.id, held_on, exclude=pep):
                 errors["held_on"] = f"A PEP on {held_on:%d/%m/%Y} is already recorded"
     if errors:
         raise ValidationError(errors)

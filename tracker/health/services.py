@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.children.models import CarePeriod, Child
-from tracker.children.services import check_fact_date, check_version
+from tracker.children.services import already_recorded, check_fact_date, check_version
 from tracker.errors import ValidationError
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.tracking.services import recompute_child
@@ -95,9 +95,7 @@ def _validate_dental(session: Session, child: Child, checked_on: dt.date | None,
               check_fact_date(session, child, checked_on, today=today, field="checked_on",
                               what="Date of the dental check"))
     if not errors:
-        clash = session.scalar(select(DentalCheck.id).where(DentalCheck.child_id == child.id,
-                                                            DentalCheck.checked_on == checked_on))
-        if clash is not None and (record is None or clash != record.id):
+        if already_recorded(session, DentalCheck.checked_on, child.id, checked_on, exclude=record):
             errors["checked_on"] = f"A dental check on {checked_on:%d/%m/%Y} is already recorded"
     if errors:
         raise ValidationError(errors)
@@ -150,9 +148,7 @@ def _validate_sdq(session: Session, child: Child, completed_on: dt.date | None, 
             errors["completed_on"] = (f"The SDQ is for children aged {SDQ_MIN_AGE} to {SDQ_MAX_AGE}; "
                                       f"{child.first_name} was {age} on this date")
         else:
-            clash = session.scalar(select(SdqScore.id).where(SdqScore.child_id == child.id,
-                                                             SdqScore.completed_on == completed_on))
-            if clash is not None and (record is None or clash != record.id):
+            if already_recorded(session, SdqScore.completed_on, child.id, completed_on, exclude=record):
                 errors["completed_on"] = f"An SDQ on {completed_on:%d/%m/%Y} is already recorded"
     if errors:
         raise ValidationError(errors)

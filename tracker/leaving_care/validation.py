@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
-from tracker.children.services import check_fact_date
+from tracker.children.services import already_recorded, check_fact_date
 from tracker.leaving_care import oc3
 from tracker.leaving_care.models import (
     CONTACT_METHODS,
@@ -145,9 +145,7 @@ def _pathway_event(session: Session, child: Child, v: dict[str, Any], today: dt.
             errors["on"] = (f"Support can be extended to 25 only from the 18th birthday ({_dmy(b18)}) "
                             f"to before the 25th ({_dmy(b25)})")
     if kind in PATHWAY_EVENTS and on and "on" not in errors:
-        clash = session.scalar(select(PathwayEvent.id).where(PathwayEvent.child_id == child.id,
-                                                             PathwayEvent.kind == kind, PathwayEvent.on == on))
-        if clash is not None and (record is None or clash != record.id):
+        if already_recorded(session, PathwayEvent.on, child.id, on, exclude=record, kind=kind):
             errors["on"] = f"{PATHWAY_EVENTS[kind]} on {_dmy(on)} is already recorded"
     return errors
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
-from tracker.children.services import check_fact_date, check_version
+from tracker.children.services import already_recorded, check_fact_date, check_version
 from tracker.errors import ValidationError
 from tracker.permanence.models import (
     COURT_EVENTS,
@@ -44,9 +44,7 @@ def _validate_plan(session: Session, child: Child, agreed_on: dt.date | None, pl
     if plan not in PLANS:
         errors["plan"] = "Select the plan for permanence"
     if agreed_on and "agreed_on" not in errors:
-        clash = session.scalar(select(PermanencePlan.id).where(PermanencePlan.child_id == child.id,
-                                                               PermanencePlan.agreed_on == agreed_on))
-        if clash is not None and (record is None or clash != record.id):
+        if already_recorded(session, PermanencePlan.agreed_on, child.id, agreed_on, exclude=record):
             errors["agreed_on"] = f"A permanence plan agreed on {agreed_on:%d/%m/%Y} is already recorded"
     if errors:
         raise ValidationError(errors)
@@ -89,10 +87,7 @@ def _validate_milestone(session: Session, child: Child, kind: str | None, on: dt
     if kind not in MILESTONES:
         errors["kind"] = "Select the milestone"
     elif on and "on" not in errors:
-        clash = session.scalar(select(PermanenceMilestone.id).where(
-            PermanenceMilestone.child_id == child.id, PermanenceMilestone.kind == kind,
-            PermanenceMilestone.on == on))
-        if clash is not None and (record is None or clash != record.id):
+        if already_recorded(session, PermanenceMilestone.on, child.id, on, exclude=record, kind=kind):
             errors["on"] = f"{MILESTONES[kind]} on {on:%d/%m/%Y} is already recorded"
     if errors:
         raise ValidationError(errors)

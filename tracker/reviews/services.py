@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
 from tracker.children.models import Child
-from tracker.children.services import check_fact_date, check_version
+from tracker.children.services import already_recorded, check_fact_date, check_version
 from tracker.errors import ValidationError
 from tracker.reviews.models import PARTICIPATION, Review
 from tracker.tracking.services import recompute_child
@@ -26,8 +25,7 @@ def _validate(session: Session, child: Child, held_on: dt.date | None, participa
     elif held_on and child.age_on(held_on) < 4 and participation not in (None, "", "PN0"):
         errors["participation"] = "For a child under 4 at the review, the participation code is PN0"
     if held_on and "held_on" not in errors:
-        clash = session.scalar(select(Review.id).where(Review.child_id == child.id, Review.held_on == held_on))
-        if clash is not None and (review is None or clash != review.id):
+        if already_recorded(session, Review.held_on, child.id, held_on, exclude=review):
             errors["held_on"] = f"A review on {held_on:%d/%m/%Y} is already recorded"
     if iro_id is not None:
         iro = session.get(User, iro_id)
