@@ -465,55 +465,36 @@ def get_record_or_404(model: Any, child: Child, record_id: int) -> Any:
     return record
 
 
+def describe_period(period: CarePeriod) -> list[tuple[str, str]]:
+    return [("Started", f"{period.start_on:%d/%m/%Y}"),
+            ("Ended", f"{period.end_on:%d/%m/%Y}" if period.end_on else "Still looked after"),
+            ("Reason ended", codes.REASON_CEASED.label(period.reason_ceased) or "–"),
+            ("Category of need", codes.CATEGORY_OF_NEED.label(period.category_of_need))]
+
+
 @bp.route("/children/<int:child_id>/care-periods/<int:period_id>/edit", methods=["GET", "POST"])
 @requires(EDIT_CASE)
 def edit_care_period(child_id: int, period_id: int) -> Any:
     child = get_child_or_403(child_id)
-    period = db.session.get(CarePeriod, period_id)
-    if period is None or period.child_id != child.id:
-        abort(404)
+    period = get_record_or_404(CarePeriod, child, period_id)
     form = CarePeriodForm(obj=period)
-    if request.method == "GET":
-        form.version.data = str(period.version)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: services.update_care_period(
-            db.session, period, start_on=form.start_on.data, end_on=form.end_on.data,
-            reason_ceased=form.reason_ceased.data or None, category_of_need=form.category_of_need.data or "",
-            today=clock.today(), expected_version=form.expected_version()), success="Period of care corrected")
-        if ok:
-            return redirect(url_for("children.care_history", child_id=child.id))
-        if conflict:
-            db.session.refresh(period)
-            form.version.data = str(period.version)
-    return render_template("_components/form_page.html", form=form, conflict=conflict,
-                           heading="Correct a period of care", caption=child.name,
-                           back_url=url_for("children.care_history", child_id=child.id))
+    return correct_fact(form, period, lambda version: services.update_care_period(
+        db.session, period, start_on=form.start_on.data, end_on=form.end_on.data,
+        reason_ceased=form.reason_ceased.data or None, category_of_need=form.category_of_need.data or "",
+        today=clock.today(), expected_version=version), child=child, describe=describe_period,
+        success="Period of care corrected", heading="Correct a period of care",
+        back_url=url_for("children.care_history", child_id=child.id))
 
 
 @bp.route("/children/<int:child_id>/care-periods/<int:period_id>/delete", methods=["GET", "POST"])
 @requires(EDIT_CASE)
 def delete_care_period(child_id: int, period_id: int) -> Any:
     child = get_child_or_403(child_id)
-    period = db.session.get(CarePeriod, period_id)
-    if period is None or period.child_id != child.id:
-        abort(404)
-    form = DeleteForm()
-    if request.method == "GET":
-        form.version.data = str(period.version)
-    conflict = None
-    if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-        ok, conflict = save(form, lambda: services.delete_care_period(
-            db.session, period, today=clock.today(), expected_version=expected), success="Period of care deleted")
-        if ok:
-            return redirect(url_for("children.care_history", child_id=child.id))
-    ended = f" to {period.end_on:%d/%m/%Y}" if period.end_on else ""
-    return render_template("_components/form_page.html", form=form, conflict=conflict,
-                           heading="Delete this period of care?", caption=child.name,
-                           intro=f"Period of care from {period.start_on:%d/%m/%Y}{ended}, with its legal statuses. "
-                                 "Delete only a period recorded by mistake; the deletion is audited.",
-                           back_url=url_for("children.care_history", child_id=child.id))
+    period = get_record_or_404(CarePeriod, child, period_id)
+    return delete_fact(period, lambda version: services.delete_care_period(
+        db.session, period, today=clock.today(), expected_version=version), child=child,
+        describe=describe_period, success="Period of care deleted", heading="Delete this period of care?",
+        back_url=url_for("children.care_history", child_id=child.id))
 
 
 @bp.route("/children/<int:child_id>/legal-status/<int:status_id>/delete", methods=["GET", "POST"])
