@@ -24,7 +24,7 @@ from tracker.tracking.engine import (
     compute_items,
     item_status,
 )
-from tracker.tracking.rules import RULES, RULES_BY_KIND
+from tracker.tracking.rules import RULES, RULES_BY_KIND, care
 
 D = date.fromisoformat
 TODAY = D("2026-11-22")
@@ -91,7 +91,10 @@ def test_offsets_describe_themselves() -> None:
     assert RULES_BY_KIND["review"].clock("first").offset == R.WorkingDays(20)
     assert RULES_BY_KIND["review"].clock("first").offset.describe() == "20 working days"
     assert RULES_BY_KIND["initial_pep"].offset.describe() == "20 school days"
-    assert RULES_BY_KIND["proceedings"].offset.describe() == "181 days"
+    assert RULES_BY_KIND["proceedings"].offset.describe() == (
+        "26 weeks beginning with the start date (181 days after it)"
+    )
+    assert R.WeeksBeginningWith(26).apply(D("2026-01-12")) == D("2026-07-12")
     assert RULES_BY_KIND["pep"].offset.describe() == "the last day of the term"
     assert R.Months(1).describe() == "1 month"
     assert R.clock("dental_check", "first", RuleConfig(dental_months=6)) == R.Months(
@@ -102,11 +105,11 @@ def test_offsets_describe_themselves() -> None:
 def test_engine_uses_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
     f = facts("2025-06-01", ev("2025-09-01", "entered_care", legal_status="C2"))
     before = by_kind(compute_items(f, TODAY), "review")[0].due
-    rule = RULES_BY_KIND["review"]
+    rule = care.REVIEW
     changed = replace(
         rule, clocks=(replace(rule.clocks[0], offset=R.WorkingDays(10)), *rule.clocks[1:])
     )
-    monkeypatch.setattr(R, "RULES_BY_KIND", {**R.RULES_BY_KIND, "review": changed})
+    monkeypatch.setattr(care, "REVIEW", changed)
     after = by_kind(compute_items(f, TODAY), "review")[0].due
     assert (before, after) == (D("2025-09-29"), D("2025-09-15"))
 

@@ -78,7 +78,7 @@ def test_recompute_on_unchanged_data_changes_nothing(factory, session) -> None: 
     assert later.updated > 0 and later.inserted + later.deleted >= 0
 
 
-def test_missing_term_dates_keep_the_fact_and_warn_on_the_childs_page(client, factory, session) -> None:  # noqa: ANN001
+def test_missing_term_dates_hold_back_only_the_peps_and_warn_on_the_childs_page(client, factory, session) -> None:  # noqa: ANN001
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1))
     sign_in(client, sw)
@@ -88,8 +88,39 @@ def test_missing_term_dates_keep_the_fact_and_warn_on_the_childs_page(client, fa
     assert resp.status_code == 302
     session.expire_all()
     assert len(child.care_periods) == 1  # nothing lost
+    items = _items(session, child.id)
+    # Every other item is computed as usual (rules.md §8.9): 20 working days after Mon
+    # 8 Jan 2024 = Mon 5 Feb 2024; the termly PEPs of 2024/25 onwards exist too.
+    assert items["review1"].due_on == dt.date(2024, 2, 5)
+    assert "initial_pep" not in items
+    assert {i.term for i in session.query(TrackedItem).filter_by(child_id=child.id, kind="pep")} >= {
+        "2024/25-autumn", "2024/25-spring", "2025/26-autumn"}
+    assert child.items_error == ("PEPs wait for term dates for 2023/24: an administrator needs to add "
+                                 "those school terms")
     page = text_of(client.get(f"/children/{child.id}"))
-    assert "Due dates could not be updated: no term dates for 2023/24" in page
+    assert "PEPs wait for term dates for 2023/24" in page
+    assert "could not be updated" not in page
+
+
+def test_recompute_reports_which_years_wait_for_term_dates(factory, session) -> None:  # noqa: ANN001
+    sw = factory.user()
+    waiting = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1), entered_care=dt.date(2022, 9, 5))
+    fine = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1), entered_care=dt.date(2025, 1, 13))
+    toddler = factory.child(worker=sw, date_of_birth=dt.date(2021, 5, 1), entered_care=dt.date(2022, 9, 5))
+    result = recompute_children(session, [waiting.id, fine.id, toddler.id], today=TODAY)
+    # Care from Mon 5 Sep 2022: the initial PEP needs 2022/23 and the termly PEPs 2022/23
+    # and 2023/24 (the shipped terms start in 2024/25). The toddler was under 3 until
+    # 1 May 2024, so only the summer term of 2023/24 could have needed a PEP.
+    assert result.missing_term_years == {waiting.id: ("2022/23", "2023/24"), toddler.id: ("2023/24",)}
+    assert result.children_waiting_by_year() == {"2022/23": 1, "2023/24": 2}
+    assert result.errors == {}
+    session.expire_all()
+    assert waiting.items_error == ("PEPs wait for term dates for 2022/23 and 2023/24: an administrator "
+                                   "needs to add those school terms")
+    assert fine.items_error is None
+    # Sep 6-9 (4), 12-16 (9), skip the one-off bank holiday of 19 Sep 2022, 20-23 (13),
+    # 26-30 (18), Oct 3 (19), Oct 4 (20).
+    assert _items(session, waiting.id)["review1"].due_on == dt.date(2022, 10, 4)
 
 
 def test_items_recompute_command_reports_and_is_idempotent(app, factory, session) -> None:  # noqa: ANN001

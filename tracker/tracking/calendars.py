@@ -43,6 +43,14 @@ class CalendarError(Exception):
     """A calendar calculation cannot be done (for example no term dates configured)."""
 
 
+class MissingTermDates(CalendarError):
+    """A school-day calculation needs an academic year that has no term dates."""
+
+    def __init__(self, academic_year: str) -> None:
+        super().__init__(f"no term dates for {academic_year}")
+        self.academic_year = academic_year
+
+
 # --------------------------------------------------------------------------- bank holidays
 
 
@@ -160,6 +168,14 @@ def academic_year_start(label: str) -> date:
     return date(int(label[:4]), 8, 1)
 
 
+def academic_years_between(first: date, last: date) -> list[str]:
+    """Every academic year touching [first, last], in order (none if last < first)."""
+    if last < first:
+        return []
+    year, last_year = int(academic_year_of(first)[:4]), int(academic_year_of(last)[:4])
+    return [f"{y}/{(y + 1) % 100:02d}" for y in range(year, last_year + 1)]
+
+
 @dataclass(frozen=True)
 class Term:
     academic_year: str  # "2026/27"
@@ -257,17 +273,12 @@ class SchoolCalendar:
 
     def require_year(self, academic_year: str) -> None:
         if academic_year not in self._years:
-            raise CalendarError(f"no term dates for {academic_year}")
+            raise MissingTermDates(academic_year)
 
     def require_years_between(self, first: date, last: date) -> None:
         """Every academic year touching [first, last] must have term dates."""
-        if last < first:
-            return
-        year = int(academic_year_of(first)[:4])
-        last_year = int(academic_year_of(last)[:4])
-        while year <= last_year:
-            self.require_year(f"{year}/{(year + 1) % 100:02d}")
-            year += 1
+        for year in academic_years_between(first, last):
+            self.require_year(year)
 
     # -- terms
     def term_on(self, d: date) -> Term | None:

@@ -37,14 +37,13 @@ def recompute(today: dt.datetime | None, batch: int, quiet: bool) -> None:
             chunk = ids[start:start + batch]
             r = recompute_children(session, chunk, today=day, batch=batch)
             session.commit()
-            total.children += r.children
-            total.inserted += r.inserted
-            total.updated += r.updated
-            total.deleted += r.deleted
-            total.errors.update(r.errors)
+            total.add(r)
             bar.update(len(chunk))
     click.echo(f"{total.children} children: {total.inserted} items added, {total.updated} changed, "
                f"{total.deleted} removed (as of {day.isoformat()}).")
+    for year, count in total.children_waiting_by_year().items():
+        click.echo(f"PEPs wait for term dates for {year}: {count} {'child' if count == 1 else 'children'} "
+                   f"(add the terms on the term dates page)", err=True)
     for child_id, message in sorted(total.errors.items())[:20]:
         click.echo(f"error: child {child_id}: {message}", err=True)
     if total.errors:

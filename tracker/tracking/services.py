@@ -18,13 +18,20 @@ from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
 from tracker.tracking.calendars import CalendarError, Term
-from tracker.tracking.engine import Item, RuleConfig, compute_items
+from tracker.tracking.engine import FactError, Item, RuleConfig, compute
 from tracker.tracking.facts import load_facts, load_terms
 from tracker.tracking.models import Action, TrackedItem
+from tracker.tracking.rules import RULES_BY_KIND
 from tracker.tracking.settings import get_rule_config
 
 #: Items a personal adviser owns once the young person has a PA.
 PA_KINDS = frozenset({"pathway_plan_review", "pa_contact", "pa_visit_after_move", "care_leaver_birthday_data"})
+#: Kinds of rules.md §9 whose completing facts cannot be recorded in the app yet (visits,
+#: care and placement plans, return home interviews come with their recording pages);
+#: until then the app does not track them, or every child would show items nobody can do.
+NOT_RECORDED_YET = frozenset({"care_plan", "placement_plan", "visit", "return_home_interview"})
+APP_KINDS = frozenset(RULES_BY_KIND) - NOT_RECORDED_YET
+_ERROR_LENGTH = 200  # children.items_error
 _FIELDS = ("kind", "sequence", "term", "age", "due_on", "completed_on", "closed_on", "status", "is_open",
            "explanation", "completed_by", "owner_id", "team_id")
 
@@ -35,11 +42,66 @@ class RecomputeResult:
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
+    #: Children whose facts could not be computed (their items were left as they were).
     errors: dict[int, str] = field(default_factory=dict)
+    #: Children computed without some PEP items: the academic years (e.g. "2020/21") whose
+    #: initial PEP or termly PEPs wait for term dates (rules.md §8.9). Every other item of
+    #: those children is up to date.
+    missing_term_years: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
         return self.inserted + self.updated + self.deleted
+
+    def add(self, other: RecomputeResult) -> None:
+        self.children += other.children
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.errors.update(other.errors)
+        self.missing_term_years.update(other.missing_term_years)
+
+    def children_waiting_by_year(self) -> dict[str, int]:
+        """How many children wait for each academic year's term dates."""
+        counts: dict[str, int] = {}
+        for years in self.missing_term_years.values():
+            for year in years:
+                counts[year] = counts.get(year, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def _year_list(years: Sequence[str]) -> str:
+    """"2019/20 to 2021/22 and 2023/24": three or more consecutive academic years as a range."""
+    runs: list[list[int]] = []
+    for first in sorted(int(y[:4]) for y in years):
+        if runs and first == runs[-1][-1] + 1:
+            runs[-1].append(first)
+        else:
+            runs.append([first])
+
+    def label(y: int) -> str:
+        return f"{y}/{(y + 1) % 100:02d}"
+
+    parts: list[str] = []
+    for r in runs:
+        parts.extend([label(y) for y in r] if len(r) < 3 else [f"{label(r[0])} to {label(r[-1])}"])
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def waiting_message(years: Sequence[str]) -> str:
+    """The child page's warning when PEP items wait for term dates."""
+    advice = "an administrator needs to add those school terms"
+    text = f"PEPs wait for term dates for {_year_list(years)}: {advice}"
+    if len(text) > _ERROR_LENGTH:
+        ordered = sorted(years)
+        text = f"PEPs wait for term dates for {len(ordered)} academic years from {ordered[0]} to {ordered[-1]}: {advice}"
+    return text
+
+
+def error_message(error: str) -> str:
+    """The child page's warning when a child's items could not be computed at all."""
+    text = f"Due dates could not be updated: {error}. The dates shown are from before the last change"
+    return text if len(text) <= _ERROR_LENGTH else text[:_ERROR_LENGTH - 1] + "…"
 
 
 def _owner(item: Item, child: Child, action_owner: dict[int, int]) -> int | None:
@@ -95,12 +157,15 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
         child = children[cid]
         result.children += 1
         try:
-            items = compute_items(child_facts, today, config, terms)
-        except CalendarError as exc:
+            computed = compute(child_facts, today, config, terms, strict_terms=False, kinds=APP_KINDS)
+        except (CalendarError, FactError) as exc:
             # Never guess: keep the child's items as they were and report it.
             result.errors[cid] = str(exc)
             keep.update(k for k in existing if k[0] == cid)
             continue
+        items = computed.items
+        if computed.waiting_for_terms:
+            result.missing_term_years[cid] = computed.waiting_for_terms
         open_items = [i for i in items if i.is_open]
         summaries[cid] = (sum(i.status == "overdue" for i in open_items),
                           sum(i.status == "due_soon" for i in open_items),
@@ -118,12 +183,15 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
                 updates.append({"id": old.id, **{f: row[f] for f in _FIELDS}, "status_as_of": today})
     derived: list[dict[str, Any]] = []
     for cid, child in children.items():
+        message = None
         if cid in result.errors:
             over, soon, nxt = child.open_overdue, child.open_due_soon, child.next_due_on
+            message = error_message(result.errors[cid])
         else:
             over, soon, nxt = summaries.get(cid, (0, 0, None))
-        values = {"items_error": result.errors.get(cid), "open_overdue": over, "open_due_soon": soon,
-                  "next_due_on": nxt}
+            if cid in result.missing_term_years:
+                message = waiting_message(result.missing_term_years[cid])
+        values = {"items_error": message, "open_overdue": over, "open_due_soon": soon, "next_due_on": nxt}
         if any(getattr(child, k) != v for k, v in values.items()):
             derived.append({"child": cid, **values})
     if derived:
@@ -148,10 +216,10 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
 def recompute_child(session: Session, child: Child, *, today: dt.date) -> RecomputeResult:
     """Recompute one child's items in the caller's transaction (after a fact changed).
 
-    If a school-day rule needs term dates that are not configured, the fact is still
-    saved (the worker cannot fix the calendar), the child's previous items are kept, and
-    ``Child.items_error`` says why; the child's page shows it until an administrator adds
-    the terms. Nothing is guessed.
+    If a PEP needs term dates that are not configured, the fact is still saved (the
+    worker cannot fix the calendar): every other item is computed as usual, only those
+    PEP items wait, and ``Child.items_error`` names the academic years; the child's page
+    shows it until an administrator adds the terms (rules.md §8.9). Nothing is guessed.
     """
     session.flush()
     result = recompute_children(session, [child.id], today=today)
