@@ -362,3 +362,116 @@ def test_fields_that_only_describe_an_event_are_optional_and_extra_fields_ignore
     assert result.exit_code == 0, result.output
     kinds = [i["kind"] for i in json.loads(result.stdout)["items"]]
     assert "review" in kinds and "sdq" in kinds
+
+
+# ------------------------------------------------------------------ rules.md §9 events
+
+IN_CARE = {"date": "2026-01-05", "type": "entered_care", "legal_status": "C1"}
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (
+            {"date": "2026-02-01", "type": "missing_started", "kind": "X"},
+            'event 1 (missing_started): kind "X" is not one of M, A',
+        ),
+        ({"date": "2026-02-01", "type": "missing_started"}, 'event 1 (missing_started): missing field "kind"'),
+        (
+            {"date": "2026-02-01", "type": "return_home_interview", "outcome": "offered"},
+            'event 1 (return_home_interview): outcome "offered" is not one of held, declined',
+        ),
+        (
+            {"date": "2026-02-01", "type": "placement_started", "placement_type": "U6", "long_term": "yes"},
+            'event 1 (placement_started): long_term "yes" is not true or false',
+        ),
+        (
+            {"date": "2026-02-01", "type": "placement_started", "placement_type": "U6", "long_term": 1},
+            "event 1 (placement_started): long_term 1 is not true or false",
+        ),
+        (
+            {"date": "2026-02-01", "type": "placement_started", "placement_type": "P1",
+             "temporary_approval": None},
+            "event 1 (placement_started): temporary_approval None is not true or false",
+        ),
+        (
+            {"date": "2026-02-01", "type": "placement_started", "placement_type": "Q9"},
+            'event 1 (placement_started): placement_type "Q9" is not a 903 placement type code',
+        ),
+        (
+            {"date": "2026-02-01", "type": "placement_started"},
+            'event 1 (placement_started): missing field "placement_type"',
+        ),
+    ],
+)
+def test_new_event_fields_are_checked(tmp_path: Path, event: Any, message: str) -> None:
+    assert_one_line_error(run(write(tmp_path, with_events(IN_CARE, event))), message)
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        (
+            [{"date": "2026-02-01", "type": "missing_started", "kind": "M"},
+             {"date": "2026-02-02", "type": "missing_started", "kind": "A"}],
+            "event 2 (missing_started) on 2026-02-02: a missing episode is already open (started on 2026-02-01)",
+        ),
+        (
+            [{"date": "2026-02-01", "type": "missing_ended"}],
+            "event 1 (missing_ended) on 2026-02-01: no missing episode is open to end",
+        ),
+        (
+            [{"date": "2026-02-01", "type": "missing_started", "kind": "M"},
+             {"date": "2026-03-01", "type": "left_care", "reason": "E13"},
+             {"date": "2026-03-02", "type": "missing_ended"}],
+            "event 2 (left_care) on 2026-03-01: the missing episode that started on 2026-02-01 has not ended",
+        ),
+        (
+            [{"date": "2026-02-01", "type": "missing_started", "kind": "A"},
+             {"date": "2026-03-01", "type": "left_care", "reason": "E13"}],
+            "has not ended; missing episodes end by the end of the period of care",
+        ),
+        (
+            [{"date": "2026-03-01", "type": "left_care", "reason": "E13"},
+             {"date": "2026-03-10", "type": "placement_started", "placement_type": "U6"}],
+            "event 2 (placement_started) on 2026-03-10: placements are only recorded while looked after",
+        ),
+        (
+            [{"date": "2026-03-01", "type": "left_care", "reason": "E13"},
+             {"date": "2026-03-10", "type": "placement_ended"}],
+            "event 2 (placement_ended) on 2026-03-10: placements are only recorded while looked after",
+        ),
+    ],
+)
+def test_contradictory_facts_exit_2_with_one_line(tmp_path: Path, events: list[Any], message: str) -> None:
+    assert_one_line_error(run(write(tmp_path, with_events(IN_CARE, *events))), message)
+
+
+def test_placement_before_care_is_an_error(tmp_path: Path) -> None:
+    doc = with_events({"date": "2025-12-20", "type": "placement_started", "placement_type": "U6"}, IN_CARE)
+    assert_one_line_error(run(write(tmp_path, doc)), "event 0 (placement_started) on 2025-12-20")
+
+
+def test_new_events_run_with_only_their_required_fields(tmp_path: Path) -> None:
+    doc = with_events(
+        IN_CARE,
+        {"date": "2026-01-05", "type": "placement_started", "placement_type": "P1"},
+        {"date": "2026-01-06", "type": "care_plan_completed"},
+        {"date": "2026-01-07", "type": "placement_plan_completed"},
+        {"date": "2026-01-08", "type": "visit"},
+        {"date": "2026-01-20", "type": "missing_started", "kind": "M"},
+        {"date": "2026-01-21", "type": "missing_ended"},
+        {"date": "2026-01-22", "type": "return_home_interview"},
+        {"date": "2026-02-01", "type": "placement_ended"},
+    )
+    result = run(write(tmp_path, doc))
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    done = {(i["kind"], i["completed"]) for i in items if i["completed"]}
+    assert done == {("care_plan", "2026-01-06"), ("placement_plan", "2026-01-07"), ("visit", "2026-01-08"),
+                    ("return_home_interview", "2026-01-22")}
+    visits = [i for i in items if i["kind"] == "visit"]
+    # Under C1 with parents: weekly; the next visit (2026-01-15) closes when the placement ends.
+    assert [(v["due"], v["status"], v["sequence"]) for v in visits] == [
+        ("2026-01-12", "done_on_time", 1), ("2026-01-15", "closed", 1)]
+    assert "7 days" in visits[1]["explanation"] and "C1" in visits[1]["explanation"]

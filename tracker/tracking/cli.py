@@ -15,7 +15,7 @@ from typing import NoReturn
 import click
 
 from .calendars import CalendarError
-from .engine import compute_items
+from .engine import FactError, compute_items
 from .scenario import ScenarioError, items_to_json, parse_date, parse_scenario
 
 EXIT_BAD_INPUT = 2
@@ -57,7 +57,7 @@ def explain(scenario_file: str, today_text: str | None) -> None:
     try:
         facts, today, config = parse_scenario(doc, today)
         items = compute_items(facts, today, config)
-    except (ScenarioError, CalendarError) as exc:
+    except (ScenarioError, CalendarError, FactError) as exc:
         _fail(str(exc))
     click.echo(json.dumps(items_to_json(facts.child_id, today, items), indent=2))
 

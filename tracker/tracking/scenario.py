@@ -8,9 +8,12 @@ e.g. ``event 3 (review_held): date "2026-02-30" is not a valid date (YYYY-MM-DD)
 Unknown top-level keys (``expected``, ``note``, ...) are ignored, and so are unknown keys
 inside an event (a record exported from a case system may carry more than the rules
 need). A field the rules need to compute a date is required (``legal_status`` on
-``legal_status_changed``, ``kind`` on ``health_assessment``, ``weeks`` on
-``proceedings_extended``); a field that only describes the event is optional, but must be
-valid when given.
+``legal_status_changed``, ``kind`` on ``health_assessment`` and ``missing_started``,
+``weeks`` on ``proceedings_extended``, ``placement_type`` on ``placement_started``); a
+field that only describes the event, or has a default (``long_term`` and
+``temporary_approval`` are false unless given), is optional, but must be valid when given.
+Facts that contradict each other (a placement outside care, a missing episode still open
+when care ends) are found by the engine (:class:`~tracker.tracking.engine.FactError`).
 
 ``items_to_json(child_id, today, items)`` gives exactly the output format of
 scenarios.md.
@@ -24,6 +27,8 @@ from datetime import date
 from typing import Any
 
 from .engine import ChildFacts, Event, Item, RuleConfig
+from .rules.court import MAX_EXTENSION_WEEKS
+from .rules.missing import KINDS as MISSING_KINDS
 
 # codes.md 6.2 (legal status), 6.6 (reason episode ceased), 6.8 (OC3)
 LEGAL_STATUSES = frozenset(
@@ -62,7 +67,14 @@ ACTIVITIES = frozenset(
     {"F1", "F2", "F4", "F5", "P1", "P2", "P4", "P5", "G4", "G5", "G6", "0", "F3", "P3"}
 )
 IN_TOUCH = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})
+# codes.md 6.4 (placement type), every code of every collection year
+PLACEMENT_TYPES = frozenset(
+    {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5"}
+    | {"S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6"}
+    | {"Z1", "Z11", "Z12", "Z13", "Z14"}
+)
 HEALTH_KINDS = ("initial", "review")
+INTERVIEW_OUTCOMES = ("held", "declined")
 PERMANENCE_PLANS = (
     "return_home",
     "adoption",
@@ -173,7 +185,7 @@ EVENT_FIELDS: Mapping[str, Mapping[str, tuple[bool, Check]]] = {
     "pre_proceedings_started": {},
     "pre_proceedings_ended": {},
     "proceedings_issued": {},
-    "proceedings_extended": {"weeks": (True, _int_between(1, 8))},
+    "proceedings_extended": {"weeks": (True, _int_between(1, MAX_EXTENSION_WEEKS))},
     "final_order": {"order": (False, _order)},
     "needs_assessment_completed": {},
     "pathway_plan_completed": {},
@@ -187,6 +199,20 @@ EVENT_FIELDS: Mapping[str, Mapping[str, tuple[bool, Check]]] = {
         "accommodation": (False, _ACCOM),
         "suitable": (False, _boolean),
     },
+    "placement_started": {
+        "placement_type": (True, _code(PLACEMENT_TYPES, "a 903 placement type code (codes.md 6.4)")),
+        "long_term": (False, _boolean),
+        "temporary_approval": (False, _boolean),
+    },
+    "placement_ended": {},
+    "care_plan_completed": {},
+    "placement_plan_completed": {},
+    "visit": {},
+    "missing_started": {
+        "kind": (True, _choice(MISSING_KINDS)),
+    },
+    "missing_ended": {},
+    "return_home_interview": {"outcome": (False, _choice(INTERVIEW_OUTCOMES))},
     # extension for the app: an action set by a worker or manager
     "action": {
         "id": (True, _text),
