@@ -19,8 +19,10 @@ from tracker.tracking.engine import (
     ChildFacts,
     Event,
     Item,
+    MissingTermDates,
     RuleConfig,
     care_leaver_status,
+    compute,
     compute_items,
     item_status,
 )
@@ -124,10 +126,17 @@ def test_every_generated_kind_is_in_the_table() -> None:
         ev("2025-09-19", "pathway_plan_completed"),
         ev("2026-07-25", "accommodation_changed", accommodation="E", suitable=True),
         ev("2026-05-01", "action", id="a1", title="Call", due=D("2026-06-01")),
+        ev("2024-09-02", "placement_started", placement_type="U6"),
+        ev("2025-03-01", "missing_started", kind="M"),
+        ev("2025-03-02", "missing_ended"),
     )
     kinds = {i.kind for i in compute_items(f, D("2027-05-01"))}
     assert kinds <= set(RULES_BY_KIND)
     assert {
+        "care_plan",
+        "placement_plan",
+        "visit",
+        "return_home_interview",
         "pathway_plan_review",
         "pa_contact",
         "pa_visit_after_move",
@@ -304,6 +313,34 @@ def test_custom_terms_are_used() -> None:
     assert [i.term for i in by_kind(items, "pep")] == ["2028/29-autumn"]
 
 
+def test_the_application_leaves_out_only_the_peps_of_years_without_terms() -> None:
+    # rules.md §8.9: care from Mon 1 Jul 2024 (2023/24 has no term dates): strict, the
+    # engine refuses; in the application every other item is computed and the initial
+    # PEP (which counts school days in July 2024) and the termly PEPs of 2023/24 wait.
+    f = facts("2014-01-01", ev("2024-07-01", "entered_care", legal_status="C2"))
+    with pytest.raises(MissingTermDates) as exc:
+        compute(f, TODAY)
+    assert exc.value.academic_year == "2023/24"
+    result = compute(f, TODAY, strict_terms=False)
+    assert result.waiting_for_terms == ("2023/24",)
+    kinds = {i.kind for i in result.items}
+    assert "initial_pep" not in kinds and {"review", "care_plan", "dental_check"} <= kinds
+    # Terms of configured years are computed as usual; the first one of 2024/25 opens on
+    # 1 August, since the summer term of 2023/24 is unknown.
+    autumn = next(i for i in result.items if i.term == "2024/25-autumn")
+    assert autumn.due == D("2024-12-20") and "from 2024-08-01" in autumn.explanation
+    strict_items = compute(f, TODAY, strict_terms=False, kinds={"review"}).items
+    assert {i.kind for i in strict_items} == {"review"}
+
+
+def test_waiting_years_cover_only_the_terms_the_child_needs() -> None:
+    # Aged 3 on 1 May 2024: only 2023/24's summer term could need a PEP; DECOM in 2022.
+    f = facts("2021-05-01", ev("2022-09-05", "entered_care", legal_status="C2"))
+    assert compute(f, TODAY, strict_terms=False).waiting_for_terms == ("2023/24",)
+    g = facts("2012-05-01", ev("2022-09-05", "entered_care", legal_status="C2"))
+    assert compute(g, TODAY, strict_terms=False).waiting_for_terms == ("2022/23", "2023/24")
+
+
 def test_young_child_needs_no_term_dates() -> None:
     f = facts("2028-01-01", ev("2029-09-03", "entered_care", legal_status="C2"))
     assert compute_items(f, D("2029-10-01"))  # under 3: no PEP, no calendar error
@@ -422,3 +459,81 @@ def test_projected_eligibility_is_reported_not_tracked() -> None:
     assert status.projected_eligibility_date == D("2027-01-03")
     assert care_leaver_status(f, D("2027-01-03")).category == "eligible"
     assert care_leaver_status(f, D("2027-01-02")).eligibility_date is None
+
+
+# ------------------------------------------------------------------ the rules package
+
+
+def test_the_table_holds_every_family_row_once_in_page_order() -> None:
+    from tracker.tracking.rules import (
+        actions,
+        care,
+        court,
+        education,
+        health,
+        leaving_care,
+        missing,
+        placements,
+    )
+
+    families = (care, health, education, placements, missing, court, leaving_care, actions)
+    declared = [rule for family in families for rule in family.RULES]
+    assert sorted(r.kind for r in declared) == sorted(r.kind for r in RULES)
+    assert [r.kind for r in RULES][:2] == ["review", "initial_health_assessment"]
+    assert RULES[-1].kind == "action"
+
+
+def test_summaries_are_generated_from_the_offsets_and_params() -> None:
+    review = RULES_BY_KIND["review"]
+    assert "20 working days" in review.summary and "{" not in review.summary
+    faster = replace(review, clocks=(replace(review.clocks[0], offset=R.WorkingDays(15)),
+                                     *review.clocks[1:]))
+    assert "15 working days" in faster.summary and "20 working days" not in faster.summary
+    dental = RULES_BY_KIND["dental_check"]
+    assert "12 months" in dental.summary
+    assert "6 months" in dental.describe(RuleConfig(dental_months=6))
+    assert "10 weeks" in RULES_BY_KIND["pre_proceedings"].describe(RuleConfig(pre_proceedings_weeks=10))
+    assert "26 weeks beginning with the issue date (the issue date + 181 days)" in (
+        RULES_BY_KIND["proceedings"].summary)
+    assert "at most 8 weeks each" in RULES_BY_KIND["proceedings"].summary
+    visit = RULES_BY_KIND["visit"]
+    assert "(P1)" in visit.summary and "C1" in visit.summary and "4 weeks" in visit.summary
+    for rule in RULES:
+        assert "{" not in rule.summary and "}" not in rule.summary, rule.kind
+    with pytest.raises(KeyError):
+        R.Rule(kind="x", title="X", text="due {nowhere}", clocks=(), completed_by="", recurrence="",
+               applicability="", closes="", source="")
+
+
+def test_rule_params_drive_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.tracking.rules import health
+
+    f = facts("2023-01-10", ev("2025-09-01", "entered_care", legal_status="C2"))
+    # 4th birthday 2027-01-10 -> first SDQ 12 months later.
+    assert by_kind(compute_items(f, TODAY), "sdq")[0].due == D("2028-01-10")
+    monkeypatch.setattr(health, "SDQ", replace(health.SDQ, params={**health.SDQ.params, "from_age": 5}))
+    assert by_kind(compute_items(f, TODAY), "sdq")[0].due == D("2029-01-10")
+
+
+def test_rules_package_is_pure_and_imports_no_domain() -> None:
+    import ast
+    from pathlib import Path
+
+    tracking = Path(R.__file__).resolve().parents[1]
+    paths = [*sorted((tracking / "rules").glob("*.py")), *(tracking / n for n in (
+        "engine.py", "calendars.py", "scenario.py", "cli.py"))]
+    assert len(paths) >= 14
+    for path in paths:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(("flask", "sqlalchemy", "werkzeug")), (path.name, name)
+                if name.startswith("tracker"):
+                    assert name.startswith("tracker.tracking"), (path.name, name)
+        assert ".today()" not in path.read_text() and ".now()" not in path.read_text(), path.name
