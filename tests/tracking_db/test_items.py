@@ -134,14 +134,26 @@ def test_items_recompute_command_reports_and_is_idempotent(app, factory, session
 
 
 def test_rules_page_lists_every_rule_with_source_and_current_numbers(client, factory, session) -> None:  # noqa: ANN001
+    from tracker.tracking.models import Setting
     from tracker.tracking.rules import RULES
 
+    session.add(Setting(key="pre_proceedings_weeks", value=12))
+    session.flush()
     sign_in(client, factory.user())
     page = plain(client.get("/rules"))
     for rule in RULES:
         assert rule.title in page
     assert "CPPCR" in page or "Care Planning, Placement and Case Review" in page
     assert "Due soon window (days) 14" in page
+    # The summaries carry the numbers in use: the authority's 12 weeks, not the shipped 16.
+    assert "Pre-proceedings should conclude within 12 weeks (a local setting) of starting" in page
+    assert "12 weeks after the date pre-proceedings started" in page
+    assert "within 16 weeks" not in page
+    assert "26 weeks beginning with the date proceedings were issued (that date + 181 days)" in page
+    # rules.md §9: the visit rule with its regimes, and said plainly that it is not tracked yet.
+    assert "The first visit is due 7 days after each placement starts" in page
+    assert "placement with parents (P1) while the legal status is C1" in page
+    assert page.count("Not tracked yet") == 4
 
 
 def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, session) -> None:  # noqa: ANN001

@@ -32,7 +32,7 @@ from tracker.tracking import actions, queries
 from tracker.tracking import settings as settings_mod
 from tracker.tracking.models import Action
 from tracker.tracking.rules import RULES
-from tracker.tracking.services import all_child_ids, recompute_children
+from tracker.tracking.services import NOT_RECORDED_YET, all_child_ids, recompute_children
 from tracker.web import form_errors_to_fields, requires
 
 bp = Blueprint("tracking", __name__)
@@ -48,7 +48,8 @@ def _labels() -> dict[str, Any]:
 @requires(VIEW_CHILDREN)
 def rules_page() -> Any:
     values = settings_mod.get_settings(db.session)
-    return render_template("tracking/rules.html", rules=RULES, values=values, specs=settings_mod.SPECS)
+    return render_template("tracking/rules.html", rules=RULES, values=values, specs=settings_mod.SPECS,
+                           config=settings_mod.get_rule_config(db.session), not_tracked=NOT_RECORDED_YET)
 
 
 @bp.route("/children/<int:child_id>/due-dates")

@@ -43,7 +43,7 @@ VISIT = Rule(
         Clock("after_first_year", "the last visit, after the first year", Weeks(6)),
         Clock("weekly", "the last visit, before any review since the placement started", Days(7)),
         Clock("after_review", "the last visit, once a review has been held", Weeks(4)),
-        Clock("first_year_ends", "the start of the placement", Months(12)),
+        Clock("first_year_ends", "the start of the placement (the end of its first year)", Months(12)),
     ),
     completed_by="visit",
     recurrence="repeats while the placement lasts",
