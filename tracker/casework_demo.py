@@ -29,6 +29,7 @@ from tracker.permanence.models import CourtEvent, PermanenceMilestone, Permanenc
 from tracker.reviews.models import Review
 from tracker.tracking.calendars import add_months, add_working_days, birthday
 from tracker.tracking.models import Action
+from tracker.tracking.rules.court import MAX_EXTENSION_WEEKS, proceedings_due
 
 PARTICIPATION_WEIGHTS = [("PN1", 8), ("PN2", 2), ("PN3", 1), ("PN4", 2), ("PN5", 2), ("PN6", 2), ("PN7", 1)]
 FIRST_WORKER = "sw1@demo.invalid"
@@ -218,11 +219,11 @@ def _court(session: Session, rng: random.Random, child: Child, periods: Sequence
         # Concluded by the full care order, or (if care ended first) by another order that day.
         final_on = order.start_on if order else period.end_on
         end = final_on or today
-        # Extensions (up to 8 weeks each) when the case runs past 26 weeks.
-        allowed = issued + dt.timedelta(days=181)
+        # Extensions (up to the statutory most each) when the case runs past its 26 weeks.
+        allowed = proceedings_due(issued)
         ext_on = allowed - dt.timedelta(days=rng.randint(7, 21))
         while allowed < end and ext_on < end and rng.random() < 0.8:
-            weeks = rng.randint(4, 8)
+            weeks = rng.randint(4, MAX_EXTENSION_WEEKS)
             session.add(CourtEvent(child_id=child.id, kind="proceedings_extended", on=ext_on, weeks=weeks))
             allowed += dt.timedelta(weeks=weeks)
             ext_on = allowed - dt.timedelta(days=rng.randint(7, 21))

@@ -78,11 +78,45 @@ def test_pack_lists_the_children_the_meeting_goes_through(client, authority) -> 
     # Proceedings: issued 1 Sep 2026 → as at 18 Nov 2026 that is day 78 → week 12 of 26 (+4 extension weeks).
     assert "Cal Test" in page and "week 12 of 30" in page and "next hearing 03/12/2026" in page
     assert "1 extension, +4 weeks" in page
-    # Pre-proceedings: Eve, started 1 Jul 2026, 16-week mark 21 Oct 2026, passed.
-    assert "Started 01/07/2026; week 20; decision due by 21/10/2026 Past the mark" in page
+    # Pre-proceedings: Eve, started 1 Jul 2026 (week 1), so 18 Nov is in week 21; 16-week mark
+    # 21 Oct 2026, passed.
+    assert "Started 01/07/2026; week 21 of 16; decision due by 21/10/2026 Past the mark" in page
     assert "Accommodated since 16/11/2026 (0 weeks)" in page  # Ben, s.20
     assert "Plan agreed 01/10/2025; placement order 02/03/2026 (261 days ago); not matched" in page  # Fay
     assert "Zed" not in page  # another service
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_pack_uses_the_authoritys_pre_proceedings_weeks(client, session, authority) -> None:  # noqa: ANN001
+    from tracker.tracking.models import Setting
+
+    session.add(Setting(key="pre_proceedings_weeks", value=12))
+    session.flush()
+    sign_in(client, authority["gm"])
+    page = plain(client.get("/meetings/pack"))
+    # Eve: 1 Jul 2026 + 12 weeks = 23 Sep 2026, the same date as her tracked item.
+    assert "Started 01/07/2026; week 21 of 12; decision due by 23/09/2026 Past the mark" in page
+    csv = client.get("/meetings/pack.csv").get_data(as_text=True)
+    assert "mark=2026-09-23" in csv and "weeks_allowed=12" in csv
+    page = plain(client.get(f"/children/{authority['kids']['e'].id}/permanence"))
+    assert "Started 01/07/2026 Week 21 of 12" in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_pack_takes_the_proceedings_timescale_from_the_rules_table(client, monkeypatch, authority) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    from tracker.tracking.rules import WeeksBeginningWith, court
+
+    # Were the pack to keep its own 26 weeks or 181 days, changing the rule would not show.
+    rule = court.PROCEEDINGS
+    monkeypatch.setattr(court, "PROCEEDINGS", replace(rule, clocks=(
+        replace(rule.clocks[0], offset=WeeksBeginningWith(20)), *rule.clocks[1:])))
+    sign_in(client, authority["gm"])
+    page = plain(client.get("/meetings/pack"))
+    # Issued 1 Sep 2026: 20 weeks beginning with that day = + 139 days = 18 Jan 2027; + 4 weeks
+    # of extension = 15 Feb 2027.
+    assert "week 12 of 24 (1 extension, +4 weeks); due 15/02/2027" in page
 
 
 @time_machine.travel(FROZEN, tick=False)

@@ -25,9 +25,11 @@ from tracker.children.queries import visible_to
 from tracker.codes import BREAKDOWN_REASONS, TEMPORARY_PLACEMENTS
 from tracker.leaving_care.models import Accommodation, Activity
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
+from tracker.permanence.queries import PreProceedings, Proceedings, group_court_events
 from tracker.placements.models import Placement
 from tracker.tracking.models import TrackedItem
 from tracker.tracking.rules import RULES
+from tracker.tracking.settings import get_rule_config
 
 EET_CODES = ("F1", "F2", "F4", "F5", "P1", "P2", "P4", "P5")
 KIND_TITLES = {r.kind: r.title for r in RULES}
@@ -274,55 +276,50 @@ def _court_by_child(session: Session, s: Scope) -> dict[int, list[CourtEvent]]:
     return out
 
 
-def pre_proceedings(session: Session, s: Scope, weeks: int = 16) -> list[Row]:
-    """Pre-proceedings started and not yet ended (nor turned into proceedings)."""
+def _court_cases(session: Session, s: Scope) -> dict[int, tuple[list[PreProceedings], list[Proceedings]]]:
+    """Each child's court events up to the pack's day, paired and timed by the rules engine
+    (the same grouping as the permanence tab, with the authority's settings)."""
+    config = get_rule_config(session)
+    return {cid: group_court_events(events, today=s.as_at, config=config)
+            for cid, events in _court_by_child(session, s).items()}
+
+
+def pre_proceedings(session: Session, s: Scope) -> list[Row]:
+    """Pre-proceedings started and not yet ended (nor turned into proceedings): the latest
+    open one per child, with the decision date from the rules engine."""
+    open_: dict[int, PreProceedings] = {}
+    for cid, (pre, _procs) in _court_cases(session, s).items():
+        current = [p for p in pre if p.ended is None]  # newest first
+        if current:
+            open_[cid] = current[0]
+    children = _load_children(session, list(open_))
     rows = []
-    court = _court_by_child(session, s)
-    open_start: dict[int, dt.date] = {}
-    for child_id, events in court.items():
-        start = None
-        for e in events:
-            if e.kind == "pre_proceedings_started":
-                start = e.on
-            elif e.kind in ("pre_proceedings_ended", "proceedings_issued"):
-                start = None
-        if start is not None:
-            open_start[child_id] = start
-    children = _load_children(session, list(open_start))
-    for cid, start in sorted(open_start.items(), key=lambda kv: (kv[1], kv[0])):
-        mark = start + dt.timedelta(weeks=weeks)
-        rows.append(Row(children[cid], {"started": start, "weeks": (s.as_at - start).days // 7,
-                                        "mark": mark, "past_mark": s.as_at > mark}))
+    for cid, p in sorted(open_.items(), key=lambda kv: (kv[1].started.on, kv[0])):
+        rows.append(Row(children[cid], {"started": p.started.on, "week": p.week, "weeks_allowed": p.weeks_allowed,
+                                        "mark": p.due, "past_mark": s.as_at > p.due}))
     return rows
 
 
 def proceedings(session: Session, s: Scope) -> list[Row]:
-    """Care proceedings issued without a final order: week n of 26, extensions, next hearing."""
-    court = _court_by_child(session, s)
+    """Care proceedings issued without a final order: week n of the time allowed (26 weeks
+    plus extensions, from the rules engine), extensions, next hearing."""
     hearings: dict[int, dt.date] = {}
     for e in session.scalars(select(CourtEvent).join(Child).where(
             _children(s), CourtEvent.kind == "hearing", CourtEvent.on >= s.as_at).order_by(CourtEvent.on)):
         hearings.setdefault(e.child_id, e.on)
-    found: dict[int, dict[str, Any]] = {}
-    for child_id, events in court.items():
-        current: dict[str, Any] | None = None
-        for e in events:
-            if e.kind == "proceedings_issued":
-                current = {"issued": e.on, "extension_weeks": 0, "extensions": 0}
-            elif e.kind == "proceedings_extended" and current:
-                current["extension_weeks"] += e.weeks or 0
-                current["extensions"] += 1
-            elif e.kind == "final_order":
-                current = None
+    found: dict[int, Proceedings] = {}
+    for cid, (_pre, procs) in _court_cases(session, s).items():
+        current = [p for p in procs if p.final is None]  # newest first
         if current:
-            found[child_id] = current
+            found[cid] = current[0]
     children = _load_children(session, list(found))
     rows = []
-    for cid, d in sorted(found.items(), key=lambda kv: (kv[1]["issued"], kv[0])):
-        week_n = (s.as_at - d["issued"]).days // 7 + 1
-        due = d["issued"] + dt.timedelta(days=181 + 7 * d["extension_weeks"])
-        rows.append(Row(children[cid], {**d, "week": week_n, "due": due, "next_hearing": hearings.get(cid),
-                                        "over_26": week_n > 26 + d["extension_weeks"]}))
+    for cid, p in sorted(found.items(), key=lambda kv: (kv[1].issued.on, kv[0])):
+        extension_weeks = sum(e.weeks or 0 for e in p.extensions)
+        rows.append(Row(children[cid], {"issued": p.issued.on, "extensions": len(p.extensions),
+                                        "extension_weeks": extension_weeks, "week": p.week,
+                                        "weeks_allowed": p.weeks_allowed, "due": p.due,
+                                        "next_hearing": hearings.get(cid), "over_time": p.over_time}))
     return rows
 
 

@@ -20,7 +20,6 @@ from tracker.meetings import charts, queries, services
 from tracker.meetings.forms import CloseMeetingForm, DecisionForm, StartMeetingForm
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot
 from tracker.tracking.models import Action, TrackedItem
-from tracker.tracking.settings import get_settings
 from tracker.web import csv_response, requires, save
 
 bp = Blueprint("meetings", __name__)
@@ -59,9 +58,7 @@ def _scope(service: Service, week: dt.date) -> queries.Scope:
 
 def _pack(service: Service, week: dt.date) -> dict[str, Any]:
     scope = _scope(service, week)
-    weeks = get_settings(db.session)["pre_proceedings_weeks"]
-    lists = {key: (title, fn(db.session, scope, weeks) if key == "pre_proceedings" else fn(db.session, scope))
-             for key, (title, fn) in queries.LISTS.items()}
+    lists = {key: (title, fn(db.session, scope)) for key, (title, fn) in queries.LISTS.items()}
     teams = list(db.session.scalars(select(Team).where(Team.id.in_(scope.team_ids)).order_by(Team.name)))
     return {"scope": scope, "service": service, "services": _services(), "lists": lists, "teams": teams,
             "counts": queries.counts(db.session, scope), "kinds": queries.kind_counts(db.session, scope),

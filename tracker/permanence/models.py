@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.audit import Audited
 from tracker.db import Base, Versioned
+from tracker.tracking.rules.court import MAX_EXTENSION_WEEKS, PROCEEDINGS_WEEKS
 
 PLANS = {
     "return_home": "Return home (reunification)",
@@ -35,7 +36,7 @@ COURT_EVENTS = {
     "pre_proceedings_started": "Pre-proceedings started (PLO letter)",
     "pre_proceedings_ended": "Pre-proceedings ended without proceedings",
     "proceedings_issued": "Care proceedings issued",
-    "proceedings_extended": "Extension of the 26-week timetable",
+    "proceedings_extended": f"Extension of the {PROCEEDINGS_WEEKS}-week timetable",
     "hearing": "Hearing listed",
     "final_order": "Final order made",
 }
@@ -81,7 +82,7 @@ class CourtEvent(Audited, Versioned, Base):
     __table_args__ = (
         UniqueConstraint("child_id", "kind", "on"),
         CheckConstraint(_in("kind", COURT_EVENTS), name="kind"),
-        CheckConstraint("weeks IS NULL OR (weeks >= 1 AND weeks <= 8)", name="weeks_range"),
+        CheckConstraint(f"weeks IS NULL OR (weeks >= 1 AND weeks <= {MAX_EXTENSION_WEEKS})", name="weeks_range"),
         CheckConstraint("court_order IS NULL OR " + _in("court_order", ORDERS), name="court_order"),
     )
 
@@ -89,7 +90,7 @@ class CourtEvent(Audited, Versioned, Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     on: Mapped[dt.date]
-    #: For extensions: weeks added (1–8).
+    #: For extensions: weeks added (1 to MAX_EXTENSION_WEEKS).
     weeks: Mapped[int | None]
     #: For final orders.
     court_order: Mapped[str | None] = mapped_column(String(20))

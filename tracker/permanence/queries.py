@@ -10,26 +10,33 @@ from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
-
-PROCEEDINGS_WEEKS = 26
+from tracker.tracking.engine import RuleConfig
+from tracker.tracking.rules import court
 
 
 @dataclass
 class PreProceedings:
+    """Pre-proceedings, with the decision date the rules engine gives them."""
+
     started: CourtEvent
     ended: CourtEvent | None
-    weeks_allowed: int
+    due: dt.date
     as_of: dt.date
+
+    @property
+    def weeks_allowed(self) -> int:
+        return court.weeks_allowed(self.started.on, self.due)
 
     @property
     def week(self) -> int:
         """Week n of the pre-proceedings (the start date is in week 1)."""
-        end = self.ended.on if self.ended else self.as_of
-        return (end - self.started.on).days // 7 + 1
+        return court.week_number(self.started.on, self.ended.on if self.ended else self.as_of)
 
 
 @dataclass
 class Proceedings:
+    """Care proceedings, timed by the rules engine (26 weeks plus the extensions that count)."""
+
     issued: CourtEvent
     as_of: dt.date
     extensions: list[CourtEvent] = field(default_factory=list)
@@ -37,29 +44,33 @@ class Proceedings:
     final: CourtEvent | None = None
 
     @property
+    def due(self) -> dt.date:
+        return court.proceedings_due(self.issued.on, [(e.on, e.weeks or 0) for e in self.extensions],
+                                     self.final.on if self.final else None)
+
+    @property
     def weeks_allowed(self) -> int:
-        return PROCEEDINGS_WEEKS + sum(e.weeks or 0 for e in self.extensions)
+        return court.weeks_allowed(self.issued.on, self.due)
 
     @property
     def week(self) -> int:
         """Week n of the 26 weeks "beginning with the issue date": the issue date is in week 1."""
-        end = self.final.on if self.final else self.as_of
-        return (end - self.issued.on).days // 7 + 1
+        return court.week_number(self.issued.on, self.final.on if self.final else self.as_of)
 
     @property
     def summary(self) -> str:
+        base = court.weeks_allowed(self.issued.on, court.proceedings_due(self.issued.on))
         if self.extensions:
-            ext = sum(e.weeks or 0 for e in self.extensions)
-            of = f"{self.weeks_allowed} ({PROCEEDINGS_WEEKS} weeks + {ext} weeks of extensions)"
+            of = f"{self.weeks_allowed} ({base} weeks + {self.weeks_allowed - base} weeks of extensions)"
         else:
-            of = str(PROCEEDINGS_WEEKS)
+            of = str(base)
         if self.final:
             return f"Concluded in week {self.week} of {of}"
         return f"Week {self.week} of {of}"
 
     @property
     def over_time(self) -> bool:
-        return self.week > self.weeks_allowed
+        return (self.final.on if self.final else self.as_of) > self.due
 
 
 def list_plans(session: Session, child: Child) -> list[PermanencePlan]:
@@ -78,22 +89,26 @@ def list_court_events(session: Session, child: Child) -> list[CourtEvent]:
 
 
 def group_court_events(events: list[CourtEvent], *, today: dt.date,
-                       pre_proceedings_weeks: int) -> tuple[list[PreProceedings], list[Proceedings]]:
+                       config: RuleConfig) -> tuple[list[PreProceedings], list[Proceedings]]:
     """Pair each pre-proceedings start with its ending, and each issue of proceedings
-    with its extensions, hearings and final order, as the rules engine does."""
+    with its final order and the extensions that count, exactly as the rules engine does
+    (and with its dates); hearings are listed up to the final order or the next issue."""
     pre: list[PreProceedings] = []
     enders = [e for e in events if e.kind in ("pre_proceedings_ended", "proceedings_issued")]
     for start in (e for e in events if e.kind == "pre_proceedings_started"):
         ended = next((e for e in enders if e.on >= start.on), None)
-        pre.append(PreProceedings(started=start, ended=ended, weeks_allowed=pre_proceedings_weeks, as_of=today))
+        pre.append(PreProceedings(started=start, ended=ended, due=court.pre_proceedings_due(start.on, config),
+                                  as_of=today))
     procs: list[Proceedings] = []
     issues = [e for e in events if e.kind == "proceedings_issued"]
+    extensions = [e for e in events if e.kind == "proceedings_extended"]
     for i, issued in enumerate(issues):
         final = next((e for e in events if e.kind == "final_order" and e.on >= issued.on), None)
         until = final.on if final else (issues[i + 1].on if i + 1 < len(issues) else dt.date.max)
-        p = Proceedings(issued=issued, as_of=today, final=final)
-        p.extensions = [e for e in events if e.kind == "proceedings_extended" and issued.on <= e.on < until]
-        p.hearings = [e for e in events if e.kind == "hearing" and issued.on <= e.on <= until]
+        final_on = final.on if final else None
+        p = Proceedings(issued=issued, as_of=today, final=final,
+                        extensions=[e for e in extensions if court.extension_counts(issued.on, e.on, final_on)],
+                        hearings=[e for e in events if e.kind == "hearing" and issued.on <= e.on <= until])
         procs.append(p)
     pre.reverse()
     procs.reverse()

@@ -25,6 +25,7 @@ from tracker.permanence.models import (
     PermanenceMilestone,
     PermanencePlan,
 )
+from tracker.tracking.rules.court import MAX_EXTENSION_WEEKS
 from tracker.tracking.services import recompute_child
 
 
@@ -151,9 +152,9 @@ def _validate_court_event(session: Session, child: Child, *, kind: str | None, o
         errors["kind"] = "Select what happened"
     if kind == "proceedings_extended":
         if weeks is None:
-            errors["weeks"] = "Select how many weeks the timetable was extended by (1 to 8)"
-        elif not 1 <= weeks <= 8:
-            errors["weeks"] = "An extension is from 1 to 8 weeks"
+            errors["weeks"] = f"Select how many weeks the timetable was extended by (1 to {MAX_EXTENSION_WEEKS})"
+        elif not 1 <= weeks <= MAX_EXTENSION_WEEKS:
+            errors["weeks"] = f"An extension is from 1 to {MAX_EXTENSION_WEEKS} weeks"
     elif weeks is not None:
         errors["weeks"] = "Only give weeks for an extension of the timetable"
     if kind == "final_order":

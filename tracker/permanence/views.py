@@ -49,8 +49,7 @@ def child_permanence(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     events = queries.list_court_events(db.session, child)
-    pre, procs = queries.group_court_events(events, today=today,
-                                            pre_proceedings_weeks=get_rule_config(db.session).pre_proceedings_weeks)
+    pre, procs = queries.group_court_events(events, today=today, config=get_rule_config(db.session))
     return render_template("permanence/child_permanence.html", child=child, today=today, tab="permanence",
                            plans=queries.list_plans(db.session, child),
                            milestones=queries.list_milestones(db.session, child), events=list(reversed(events)),

@@ -23,6 +23,7 @@ from tracker.reviews.models import Review
 from tracker.tracking.calendars import Term
 from tracker.tracking.engine import ChildFacts, Event
 from tracker.tracking.models import Action
+from tracker.tracking.rules.court import MAX_EXTENSION_WEEKS
 
 CHUNK = 500
 
@@ -105,7 +106,7 @@ def _events(child: Child, periods: list[CarePeriod], statuses: list[LegalStatus]
             continue  # shown in the meeting pack; no timescale of its own
         data: dict[str, Any] = {}
         if c.kind == "proceedings_extended":
-            data["weeks"] = c.weeks or 8
+            data["weeks"] = c.weeks or MAX_EXTENSION_WEEKS  # the form requires weeks; older rows may lack them
         if c.kind == "final_order":
             data["order"] = c.court_order or "no_order"
         add(c.on, c.kind, f"court_events:{c.id}", **data)

@@ -62,6 +62,8 @@ RULES = (PRE_PROCEEDINGS, PROCEEDINGS)
 
 #: The most one extension may add (CA 1989 s.32(8)): forms, checks and scenarios use it.
 MAX_EXTENSION_WEEKS = PROCEEDINGS.offset_of("extension").n
+#: The statutory limit on care proceedings in weeks, for labels ("the 26-week timetable").
+PROCEEDINGS_WEEKS = PROCEEDINGS.offset_of("first").n
 
 
 def pre_proceedings_due(started: date, config: Any | None = None) -> date:
@@ -69,16 +71,18 @@ def pre_proceedings_due(started: date, config: Any | None = None) -> date:
     return PRE_PROCEEDINGS.offset_of("first", config).apply(started)
 
 
+def extension_counts(issued: date, on: date, final_on: date | None) -> bool:
+    """Whether an extension dated ``on`` extends proceedings issued on ``issued``: dated on
+    or after the issue date and on or before the final order (one granted at the final
+    hearing still counts, rules.md §8.4)."""
+    return on >= issued and (final_on is None or on <= final_on)
+
+
 def counted_extensions(
     issued: date, extensions: Iterable[tuple[date, int]], final_on: date | None
 ) -> list[tuple[date, int]]:
-    """The extensions that count: dated on or after the issue date and on or before the
-    final order (one granted at the final hearing still counts, rules.md §8.4)."""
-    return [
-        (on, weeks)
-        for on, weeks in extensions
-        if on >= issued and (final_on is None or on <= final_on)
-    ]
+    """The (date, weeks) extensions that count for these proceedings."""
+    return [(on, weeks) for on, weeks in extensions if extension_counts(issued, on, final_on)]
 
 
 def proceedings_due(

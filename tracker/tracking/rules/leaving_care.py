@@ -432,19 +432,25 @@ def _left_care_by(ctx: Ctx, b: date) -> date | None:
     return None
 
 
+def birthday_data_window(birthday: date) -> tuple[date, date]:
+    """The days care-leaver data recorded for ``birthday`` counts (the OC3 window): from
+    3 months before to 1 month after, both included; the second is the due date."""
+    before = BIRTHDAY_DATA.offset_of("window_opens")
+    return add_months(birthday, -before.n), BIRTHDAY_DATA.offset_of("due").apply(birthday)
+
+
 def _birthday_data(ctx: Ctx, elig: date) -> None:
     due_offset = BIRTHDAY_DATA.offset_of("due")
     window = BIRTHDAY_DATA.offset_of("window_opens")
     records = ctx.of_type("care_leaver_data_recorded")
     for age in BIRTHDAY_DATA.params["ages"]:
         b = ctx.bday(age)
-        opens = add_months(b, -window.n)
+        opens, due = birthday_data_window(b)
         if opens > ctx.today:
             continue
         left = _left_care_by(ctx, b)
         if left is None:
             continue
-        due = due_offset.apply(b)
         done = next((e for e in records if opens <= e.date <= due), None)
         because = (
             f"Care leaver data at age {age}: birthday {d(b)}; recorded from "
