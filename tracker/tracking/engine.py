@@ -79,7 +79,7 @@ from .rules.core import (
     Item,
     item_status,
 )
-from .rules.leaving_care import status as _care_leaver_status
+from .rules.eligibility import status as _care_leaver_status
 
 __all__ = [
     "CalendarError",

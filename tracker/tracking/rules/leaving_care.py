@@ -5,19 +5,12 @@ contacts and visits after a move; birthday data for the SSDA903 OC3 (rules.md §
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 
 from ..calendars import Shift, add_months
-from .core import (
-    SHORT_BREAK_LEGAL_STATUSES,
-    CareLeaverStatus,
-    Ctx,
-    Event,
-    chain,
-    d,
-)
+from .core import Ctx, Event, chain, d
+from .eligibility import ELIGIBILITY, Spell, spells, status, support_ends
 from .timescales import CARE_LEAVERS_REGS, CPPCR, Clock, Days, Months, Offset, Rule
 
 NEEDS_ASSESSMENT = Rule(
@@ -38,16 +31,8 @@ NEEDS_ASSESSMENT = Rule(
     applicability="eligible young people, once the eligibility date is reached",
     closes="at the 21st birthday (25th if support was extended)",
     source=f"{CPPCR}, reg 40 and 42(1)",
-    params={
-        "count_from_age": 14,
-        "from_age": 16,
-        "until_age": 18,
-        "days": 91,
-        "support_until_age": 21,
-        "extended_until_age": 25,
-    },
+    params=ELIGIBILITY,
 )
-ELIGIBILITY = NEEDS_ASSESSMENT.params
 
 PATHWAY_PLAN = Rule(
     kind="pathway_plan",
@@ -144,150 +129,7 @@ RULES = (
 )
 
 
-# --------------------------------------------------------------------------- eligibility
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    date: date | None  # computed eligibility date (may be after today: a projection)
-    b14: date
-    b16: date
-    b18: date
-
-
-def _counted_segments(ctx: Ctx) -> Iterable[tuple[date, date]]:
-    """Looked-after, not-short-break spans [from, to) from the 14th birthday, before the 18th."""
-    b14, b18 = ctx.bday(ELIGIBILITY["count_from_age"]), ctx.bday(ELIGIBILITY["until_age"])
-    for p in ctx.periods:
-        for start, end, ls in p.segments:
-            if ls in SHORT_BREAK_LEGAL_STATUSES:
-                continue
-            s = max(start, b14)
-            e = b18 if end is None else min(end, b18)
-            if s < e:
-                yield s, e
-
-
-def eligibility(ctx: Ctx) -> Eligibility:
-    b14 = ctx.bday(ELIGIBILITY["count_from_age"])
-    b16 = ctx.bday(ELIGIBILITY["from_age"])
-    b18 = ctx.bday(ELIGIBILITY["until_age"])
-    need = int(ELIGIBILITY["days"])
-    total = 0
-    found: date | None = None
-    for s, e in _counted_segments(ctx):
-        # the count on day x of this span is total + (x - s) + 1
-        candidate = max(s, b16, s + timedelta(days=need - total - 1))
-        if candidate < e:
-            found = candidate
-            break
-        total += (e - s).days
-    return Eligibility(found, b14, b16, b18)
-
-
-def _count_until(ctx: Ctx, until_exclusive: date) -> int:
-    return sum(max(0, (min(e, until_exclusive) - s).days) for s, e in _counted_segments(ctx))
-
-
-def _support_end(ctx: Ctx) -> tuple[date, bool]:
-    extended = bool(ctx.of_type("pa_extended_to_25"))
-    age = ELIGIBILITY["extended_until_age"] if extended else ELIGIBILITY["support_until_age"]
-    return ctx.bday(int(age)), extended
-
-
-def _looked_after_on(ctx: Ctx, day: date) -> bool:
-    return any(p.looked_after_on(day) for p in ctx.periods)
-
-
-def _relevant_leaving(ctx: Ctx, eligible_on: date) -> date | None:
-    """The latest left_care on or after the eligibility date with no later re-entry."""
-    if not ctx.periods:
-        return None
-    last = ctx.periods[-1]
-    if last.end is not None and last.end >= eligible_on:
-        return last.end
-    return None
-
-
-def _looked_after_spans(ctx: Ctx) -> Iterable[tuple[date, date]]:
-    far = date.max
-    for p in ctx.periods:
-        for start, end, ls in p.segments:
-            if ls not in SHORT_BREAK_LEGAL_STATUSES and (end is None or start < end):
-                yield start, far if end is None else end
-
-
-def status(ctx: Ctx) -> tuple[CareLeaverStatus, Eligibility]:
-    """The care-leaver category as of today (rules.md §4)."""
-    el = eligibility(ctx)
-    today = ctx.today
-    support_end, extended = _support_end(ctx)
-    b21 = ctx.bday(ELIGIBILITY["support_until_age"])
-    count_now = _count_until(ctx, today + timedelta(days=1))
-    need = int(ELIGIBILITY["days"])
-    if el.date is not None and el.date <= today:
-        reached = (
-            f"{need // 7} weeks ({need} days) looked after since 14th birthday "
-            f"{d(el.b14)}, reached on {d(el.date)}; 16th birthday {d(el.b16)}"
-        )
-        left = _relevant_leaving(ctx, el.date)
-        until = "25th birthday, support extended" if extended else "21st birthday"
-        if today >= support_end:
-            category = "not_care_leaver"
-            reason = f"support ended on {d(support_end)} ({until}); was eligible: {reached}"
-        elif today >= el.b18:
-            category = "former_relevant"
-            reason = (
-                f"aged 18 or over, was eligible: {reached}; support until {d(support_end)} "
-                f"({until})"
-            )
-        elif _looked_after_on(ctx, today):
-            category = "eligible"
-            reason = reached
-        else:
-            category = "relevant"
-            reason = f"left care on {d(left)} before the 18th birthday, was eligible: {reached}"
-        return CareLeaverStatus(category, el.date, support_end, reason, count_now, None, left), el
-    projected = el.date
-    b16 = el.b16
-    looked_after_16 = any(
-        max(s, b16) <= min(e - timedelta(days=1), today) for s, e in _looked_after_spans(ctx)
-    )
-    counted = f"{count_now} days looked after since 14th birthday {d(el.b14)} (needs {need})"
-    if looked_after_16 and today < b21:
-        reason = f"looked after on or after the 16th birthday {d(b16)} but not eligible: {counted}"
-        if projected is not None:
-            reason += f"; would become eligible on {d(projected)}"
-        return CareLeaverStatus("qualifying", None, support_end, reason, count_now, projected), el
-    reason = f"never eligible: {counted}"
-    if projected is not None:
-        reason += f"; would become eligible on {d(projected)}"
-    return CareLeaverStatus("not_care_leaver", None, None, reason, count_now, projected), el
-
-
 # --------------------------------------------------------------------------- items
-
-
-@dataclass(frozen=True)
-class Spell:
-    """A spell out of care after the eligibility date: from a ``left_care`` to the next
-    ``entered_care`` (``back`` is None while still out of care)."""
-
-    left: date
-    back: date | None
-
-    def holds(self, day: date) -> bool:
-        return self.left < day and (self.back is None or day < self.back)
-
-
-def _spells(ctx: Ctx, eligible_on: date) -> list[Spell]:
-    spells = []
-    for i, p in enumerate(ctx.periods):
-        if p.end is None or p.end < eligible_on:
-            continue
-        back = ctx.periods[i + 1].start if i + 1 < len(ctx.periods) else None
-        spells.append(Spell(p.end, back))
-    return spells
 
 
 def care_leaver_items(ctx: Ctx) -> None:
@@ -295,7 +137,7 @@ def care_leaver_items(ctx: Ctx) -> None:
     elig = el.date
     if elig is None or elig > ctx.today:
         return
-    support_end, extended = _support_end(ctx)
+    support_end, extended = support_ends(ctx)
     which = "25th birthday (support extended)" if extended else "21st birthday"
     end_text = f"care leaver support ended on the {which} {d(support_end)}"
 
@@ -323,7 +165,7 @@ def care_leaver_items(ctx: Ctx) -> None:
         )
 
     plan = next((e for e in before_end("pathway_plan_completed") if e.date >= anchor), None)
-    for spell in _spells(ctx, elig):
+    for spell in spells(ctx, elig):
         _spell_items(ctx, spell, plan, support_end, end_text, before_end)
     _birthday_data(ctx, elig)
 
