@@ -17,7 +17,7 @@ ACTION = Rule(
         "plan) with an owner and a due date they choose."
     ),
     clocks=(Clock("chosen", "the date the action was set", Days(0)),),
-    completed_by="marked done",
+    completed_by="marked as done",
     recurrence="once",
     applicability="any child",
     closes="never",

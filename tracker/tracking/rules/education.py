@@ -30,7 +30,7 @@ INITIAL_PEP = Rule(
             SchoolDays(20),
         ),
     ),
-    completed_by="pep_held (first PEP of the period)",
+    completed_by="the first PEP held in the period of care",
     recurrence="once per period of care",
     applicability="children aged 3 to 17 on the date care starts, except during short breaks",
     closes="when the period of care ends",
@@ -48,7 +48,7 @@ PEP = Rule(
         "for the next term; a term that ends with no PEP is missed."
     ),
     clocks=(Clock("term", "the first day of the term", EndOfTerm()),),
-    completed_by="pep_held dated in the term (half term included) or in the holiday before it",
+    completed_by="a PEP held in the term (half term included) or in the holiday before it",
     recurrence="one per school term",
     applicability="children aged 3 to 17 on the term's first day, except during short breaks",
     closes="when the period of care ends during the term",

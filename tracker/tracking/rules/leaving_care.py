@@ -26,7 +26,7 @@ NEEDS_ASSESSMENT = Rule(
     clocks=(
         Clock("first", "the later of the 16th birthday and the eligibility date", Months(3)),
     ),
-    completed_by="needs_assessment_completed on or after that date",
+    completed_by="a needs assessment completed on or after that date",
     recurrence="once",
     applicability="eligible young people, once the eligibility date is reached",
     closes="at the 21st birthday (25th if support was extended)",
@@ -44,7 +44,7 @@ PATHWAY_PLAN = Rule(
     clocks=(
         Clock("first", "the later of the 16th birthday and the eligibility date", Months(3)),
     ),
-    completed_by="pathway_plan_completed on or after that date",
+    completed_by="a pathway plan completed on or after that date",
     recurrence="once; then reviewed once the young person leaves care",
     applicability="eligible young people, once the eligibility date is reached",
     closes="at the 21st birthday (25th if support was extended)",
@@ -65,7 +65,7 @@ PATHWAY_PLAN_REVIEW = Rule(
             "next", "the later of the last pathway plan (or review) and leaving care", Months(6)
         ),
     ),
-    completed_by="pathway_plan_reviewed or pathway_plan_completed",
+    completed_by="a review of the pathway plan, or a new pathway plan",
     recurrence="repeats while relevant or former relevant",
     applicability="relevant and former relevant young people with a pathway plan",
     closes="on returning to care, and at the 21st birthday (25th if support was extended)",
@@ -80,7 +80,7 @@ PA_CONTACT = Rule(
         "the later of the last contact and the date of leaving care."
     ),
     clocks=(Clock("next", "the later of the last contact and leaving care", Months(2)),),
-    completed_by="pa_contact",
+    completed_by="a contact with the personal adviser",
     recurrence="repeats while relevant or former relevant",
     applicability="relevant and former relevant young people",
     closes="on returning to care, and at the 21st birthday (25th if support was extended)",
@@ -92,7 +92,7 @@ PA_VISIT_AFTER_MOVE = Rule(
     title="Personal adviser visit after a move",
     text="The personal adviser visits within {first} of a care leaver moving accommodation.",
     clocks=(Clock("first", "the date of a move after leaving care", Days(7)),),
-    completed_by="pa_contact dated on or after the move",
+    completed_by="a contact with the personal adviser on or after the move",
     recurrence="one per move after leaving care",
     applicability="relevant and former relevant young people",
     closes="on returning to care, and at the 21st birthday (25th if support was extended)",
@@ -110,7 +110,7 @@ BIRTHDAY_DATA = Rule(
         Clock("due", "the birthday", Months(1)),
         Clock("window_opens", "the birthday (before it)", Months(3)),
     ),
-    completed_by="care_leaver_data_recorded in the window",
+    completed_by="birthday data recorded in the window",
     recurrence="one per birthday, ages 18 to 21",
     applicability="young people who were eligible and left care on or before the birthday",
     closes="never (missed if the window closes with nothing recorded)",

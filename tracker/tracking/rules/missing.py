@@ -18,7 +18,7 @@ RETURN_HOME_INTERVIEW = Rule(
         "has none. Leaving care does not close it."
     ),
     clocks=(Clock("first", "the date the child returned (missing episode ended)", Days(3)),),
-    completed_by="return_home_interview (held or declined) on or after the return",
+    completed_by="a return home interview on or after the return, held or declined",
     recurrence="one per missing episode",
     applicability="children missing from care while looked after, short breaks included",
     closes="never (not closed by leaving care)",

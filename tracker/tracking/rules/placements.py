@@ -15,7 +15,7 @@ PLACEMENT_PLAN = Rule(
     title="Placement plan",
     text="A placement plan is due {first} after each placement starts. None during short breaks.",
     clocks=(Clock("first", "the start of the placement (or the end of short breaks)", WorkingDays(5)),),
-    completed_by="placement_plan_completed dated from the placement's start to its end",
+    completed_by="the placement plan, completed between the placement's start and its end",
     recurrence="one per placement",
     applicability="every placement while looked after, except during short breaks",
     closes="when the placement (or the period of care) ends",
@@ -45,7 +45,7 @@ VISIT = Rule(
         Clock("after_review", "the last visit, once a review has been held", Weeks(4)),
         Clock("first_year_ends", "the start of the placement (the end of its first year)", Months(12)),
     ),
-    completed_by="visit",
+    completed_by="a statutory visit to the child",
     recurrence="repeats while the placement lasts",
     applicability="every placement while looked after, except during short breaks",
     closes="when the placement (or the period of care) ends",
@@ -127,11 +127,13 @@ def placement_items(ctx: Ctx) -> None:
     placements = placements_of(ctx)
     if not placements:
         return
+    # Each visit or plan belongs to the placement current on its date (reading 4).
+    owned = [(e, _current(placements, e.date)) for e in ctx.of_type("visit", "placement_plan_completed")]
     for pl in placements:
         start = _effective_start(pl)
         if start is None:
             continue
-        mine = [e for e in ctx.events if start <= e.date and _current(placements, e.date) is pl]
+        mine = [e for e, owner in owned if owner is pl and start <= e.date]
         _placement_plan(ctx, pl, start, [e for e in mine if e.type == "placement_plan_completed"])
         _visits(ctx, pl, start, [e for e in mine if e.type == "visit"])
 
