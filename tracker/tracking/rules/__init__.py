@@ -90,10 +90,6 @@ CHILD_RULES: tuple[Callable[[Ctx], None], ...] = (
     actions.action_items,
 )
 
-#: Config keys that change due dates (the others change only statuses).
-STATUS_CONFIG_KEYS = ("due_soon_days",)
-
-
 def clock(kind: str, name: str, config: Any | None = None) -> Offset:
     """The offset of clock ``name`` of ``kind``, with any configured override applied."""
     return RULES_BY_KIND[kind].offset_of(name, config)
