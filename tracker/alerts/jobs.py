@@ -19,21 +19,24 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import ssl
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.alerts import services
-from tracker.alerts.emails import build_message, retry_delay
+from tracker.alerts.emails import build_message, new_message_id, retry_delay
 from tracker.alerts.models import OutboxEmail
+from tracker.jobs.liveness import liveness_for
+from tracker.jobs.models import JobRun
 from tracker.jobs.registry import register_job
-from tracker.jobs.runner import JobContext, completed, run_job
+from tracker.jobs.runner import JobContext, completed, reap_dead_runs
 from tracker.tracking.calendars import is_working_day
 from tracker.tracking.services import RecomputeResult, all_child_ids, recompute_children
 from tracker.tracking.settings import get_settings
@@ -72,6 +75,7 @@ def scan_due_items(ctx: JobContext) -> dict[str, Any]:
     total = RecomputeResult()
     size = int(ctx.config["SCAN_BATCH_SIZE"])
     for start in range(0, len(ids), size):
+        ctx.checkpoint(f"{start:,} of {len(ids):,} children")
         r = recompute_children(session, ids[start:start + size], today=ctx.today, config=config, terms=terms,
                                batch=size)
         session.commit()
@@ -80,6 +84,7 @@ def scan_due_items(ctx: JobContext) -> dict[str, Any]:
         total.updated += r.updated
         total.deleted += r.deleted
         total.errors.update(r.errors)
+    ctx.checkpoint(f"{len(ids):,} of {len(ids):,} children; raising alerts")
     settings = get_settings(session)
     alerts = services.raise_due_alerts(session, today=ctx.today, due_soon_days=settings["due_soon_days"],
                                        now=clock.now())
@@ -87,9 +92,10 @@ def scan_due_items(ctx: JobContext) -> dict[str, Any]:
     counts: dict[str, Any] = {"children": total.children, "items_changed": total.changed,
                               "children_not_computed": len(total.errors),
                               **{k: v for k, v in alerts.as_dict().items() if k != "emails"}}
-    counts["escalate"] = run_job("escalate", today=ctx.today, force=ctx.force, parent="scan").status
+    ctx.checkpoint()
+    counts["escalate"] = ctx.run("escalate").status
     if is_working_day(ctx.today):
-        counts["digest"] = run_job("digest", today=ctx.today, force=ctx.force, parent="scan").status
+        counts["digest"] = ctx.run("digest").status
     return counts
 
 
@@ -111,7 +117,7 @@ def queue_daily_digests(ctx: JobContext) -> dict[str, Any]:
         # Normally the scan queued the digest already; if it has not run (or failed), run
         # it now so the digest reflects today's statuses. Its nested digest is skipped
         # because this run holds the slot.
-        scan = run_job("scan", today=ctx.today)
+        scan = ctx.run("scan", force=False)
         if scan.status == "skipped" and scan.reason and scan.reason.startswith("running"):
             # Still refreshing statuses: fail this run so the scan's own digest, when it
             # finishes, takes the day's slot over and queues from fresh statuses.
@@ -136,10 +142,13 @@ class MailServerUnavailable(RuntimeError):
 
 
 def send_pending_emails(ctx: JobContext) -> dict[str, Any]:
-    """Send the outbox. Never sends a row twice: each row is claimed (pending → sending,
-    committed) before the mail server hears of it, and only the claimer marks it sent."""
+    """Send the outbox. Never sends a row twice while its sender lives: each row is claimed
+    (pending → sending, committed, with this run's id) before the mail server hears of it,
+    and only the claimer marks it sent. A row whose sender died is sent again, as the
+    same mail (same Message-ID and Date), so the recipient's system can tell."""
     session, config = ctx.session, ctx.config
-    counts = {"sent": 0, "retrying": 0, "failed": 0, "interrupted": _give_up_interrupted(session, config)}
+    counts = {"sent": 0, "retrying": 0, "failed": 0,
+              "resent_after_interruption": _requeue_interrupted(session, config)}
     session.commit()
     if not config.get("MAIL_SERVER"):
         # Demo: no mail server. Mail stays in the outbox, readable on the admin page.
@@ -158,11 +167,12 @@ def send_pending_emails(ctx: JobContext) -> dict[str, Any]:
         smtp = _connect(config)
     except (OSError, smtplib.SMTPException) as exc:
         # Nothing was claimed: the mail waits, using up no attempts, until the server is back.
-        raise MailServerUnavailable(f"cannot reach the mail server {config['MAIL_SERVER']}:{config['MAIL_PORT']}"
-                                    f" ({exc})") from exc
+        raise MailServerUnavailable(_unreachable(config, exc)) from exc
+    run_id = ctx.lease.run_id if ctx.lease else None
     try:
         for email_id in due:
-            outcome, connection_lost = _send_one(session, smtp, email_id, config)
+            ctx.checkpoint()
+            outcome, connection_lost = _send_one(session, smtp, email_id, config, run_id)
             if outcome:
                 counts[outcome] += 1
             if connection_lost:
@@ -175,12 +185,31 @@ def send_pending_emails(ctx: JobContext) -> dict[str, Any]:
     return counts
 
 
+def _unreachable(config: Mapping[str, Any], exc: BaseException) -> str:
+    where = f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (f"the mail server {where} did not prove who it is ({exc.verify_message}); if it uses a private "
+                "certificate authority, set MAIL_CA_FILE to that authority's certificate")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"the mail server {where} does not offer STARTTLS, so mail cannot be sent to it securely"
+    return f"cannot reach the mail server {where} ({exc})"
+
+
+def tls_context(config: Mapping[str, Any]) -> ssl.SSLContext:
+    """Certificates and host names checked, against MAIL_CA_FILE if set."""
+    return ssl.create_default_context(cafile=config.get("MAIL_CA_FILE") or None)
+
+
 def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=int(config["MAIL_TIMEOUT"]))
+    host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), int(config["MAIL_TIMEOUT"])
+    if config.get("MAIL_USE_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=tls_context(config))
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
     try:
         smtp.ehlo()
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
+        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+            smtp.starttls(context=tls_context(config))
             smtp.ehlo()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
@@ -197,13 +226,16 @@ def _connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
-def _send_one(session: Session, smtp: smtplib.SMTP, email_id: int,
-              config: Mapping[str, Any]) -> tuple[str | None, bool]:
+def _send_one(session: Session, smtp: smtplib.SMTP, email_id: int, config: Mapping[str, Any],
+              run_id: int | None) -> tuple[str | None, bool]:
     token = uuid.uuid4().hex
     now = clock.now()
     claimed = session.execute(
         update(OutboxEmail).where(OutboxEmail.id == email_id, OutboxEmail.status == "pending")
-        .values(status="sending", claim_token=token, claimed_at=now, attempts=OutboxEmail.attempts + 1)
+        .values(status="sending", claim_token=token, claimed_at=now, claim_run_id=run_id,
+                attempts=OutboxEmail.attempts + 1,
+                # Fixed at the first attempt: every later attempt is the same mail.
+                message_id=func.coalesce(OutboxEmail.message_id, new_message_id(config["MAIL_DEFAULT_SENDER"])))
         .execution_options(synchronize_session=False))
     session.commit()
     if claimed.rowcount != 1:
@@ -211,7 +243,7 @@ def _send_one(session: Session, smtp: smtplib.SMTP, email_id: int,
     row = session.get(OutboxEmail, email_id, populate_existing=True)
     assert row is not None
     try:
-        smtp.send_message(build_message(row, config["MAIL_DEFAULT_SENDER"], now))
+        smtp.send_message(build_message(row, config["MAIL_DEFAULT_SENDER"]))
     except (OSError, smtplib.SMTPException) as exc:
         return _failed_attempt(session, row, token, exc, config), _connection_lost(exc)
     session.execute(update(OutboxEmail).where(OutboxEmail.id == email_id, OutboxEmail.claim_token == token)
@@ -237,17 +269,34 @@ def _failed_attempt(session: Session, row: OutboxEmail, token: str, exc: BaseExc
     return outcome
 
 
-def _give_up_interrupted(session: Session, config: Mapping[str, Any]) -> int:
-    """A row left 'sending' by a sender that died: it may have gone out. Never guess by
-    sending again; mark it failed so an administrator can check and retry."""
-    cutoff = clock.now() - dt.timedelta(seconds=int(config["MAIL_CLAIM_TIMEOUT_SECONDS"]))
-    result = session.execute(
-        update(OutboxEmail).where(OutboxEmail.status == "sending", OutboxEmail.claimed_at < cutoff)
-        .values(status="failed", claim_token=None,
-                last_error="Sending was interrupted; the email may or may not have been delivered. "
-                           "Check with the recipient before sending it again.")
-        .execution_options(synchronize_session=False))
-    return max(result.rowcount, 0)
+#: A row claimed by a sender of a version that did not record its run counts as
+#: interrupted this long after the claim.
+LEGACY_CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+
+
+def _requeue_interrupted(session: Session, config: Mapping[str, Any]) -> int:
+    """Rows left "sending" by a sender that died (its run is no longer running, or is
+    running but its process is gone): it may or may not have gone out, so it is sent
+    again as the same mail (same Message-ID) — a duplicate the recipient's system can
+    recognise beats a lost alert. Past MAIL_MAX_ATTEMPTS it is marked failed instead."""
+    reap_dead_runs(session, liveness_for(config))
+    running = select(JobRun.id).where(JobRun.status == "running")
+    interrupted = and_(OutboxEmail.status == "sending", or_(
+        and_(OutboxEmail.claim_run_id.is_not(None), OutboxEmail.claim_run_id.not_in(running)),
+        and_(OutboxEmail.claim_run_id.is_(None), OutboxEmail.claimed_at < clock.now() - LEGACY_CLAIM_TIMEOUT)))
+    note = ("The previous attempt was interrupted before the mail server answered; it may have been delivered. "
+            "Sent again with the same Message-ID, so a copy can be recognised.")
+    gave_up = session.execute(
+        update(OutboxEmail).where(interrupted, OutboxEmail.attempts >= int(config["MAIL_MAX_ATTEMPTS"]))
+        .values(status="failed", claim_token=None, claim_run_id=None,
+                last_error=f"Gave up: interrupted at the last of {config['MAIL_MAX_ATTEMPTS']} attempts; it may "
+                           "have been delivered. Check with the recipient before sending it again.")
+        .execution_options(synchronize_session=False)).rowcount
+    requeued = session.execute(
+        update(OutboxEmail).where(interrupted)
+        .values(status="pending", claim_token=None, claim_run_id=None, next_attempt_at=clock.now(), last_error=note)
+        .execution_options(synchronize_session=False)).rowcount
+    return max(requeued, 0) + max(gave_up, 0)
 
 
 # ---------------------------------------------------------------------------- registry
