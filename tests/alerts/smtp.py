@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class Inbox:
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    #: Recipients whose next message is stored, then acknowledged only after 3 seconds.
+    slow_once: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
@@ -64,6 +67,10 @@ class Inbox:
         msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+            slow = self.slow_once & set(envelope.rcpt_tos)
+            self.slow_once -= slow
+        if slow:
+            await asyncio.sleep(3)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:
