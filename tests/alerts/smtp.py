@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -80,13 +81,15 @@ class Inbox:
 class SmtpServer:
     """Start and stop a real SMTP server on a fixed free port (so it can be 'down' first)."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, **options: Any) -> None:
         self.port = port or free_port()
         self.inbox = Inbox()
+        #: aiosmtpd options, e.g. ``tls_context`` + ``require_starttls`` or ``ssl_context``.
+        self.options = options
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **self.options)
         self._controller.start()
 
     def stop(self) -> None:
