@@ -271,3 +271,10 @@ def _prune(session: Session, name: str, keep_days: int) -> None:
 def completed(session: Session, name: str, day: dt.date) -> bool:
     status = session.scalar(select(JobRun.status).where(JobRun.job == name, JobRun.slot == day.isoformat()))
     return status == "ok"
+
+
+def running_alive(session: Session, liveness: Liveness, name: str, day: dt.date) -> bool:
+    """Whether a live process is running job ``name`` for ``day`` right now."""
+    row = session.scalars(select(JobRun).where(JobRun.job == name, JobRun.slot == day.isoformat())
+                          .execution_options(populate_existing=True)).one_or_none()
+    return row is not None and row.status == "running" and liveness.is_alive(row)
