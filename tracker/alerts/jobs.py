@@ -30,7 +30,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.alerts import services
+from tracker.alerts import queries, services
 from tracker.alerts.emails import build_message, new_message_id, retry_delay
 from tracker.alerts.models import OutboxEmail
 from tracker.jobs.liveness import liveness_for
@@ -46,12 +46,8 @@ LONDON = "Europe/London"
 
 def parse_time(value: str) -> tuple[int, int, int]:
     """"06:30" or "06:30:15" → (6, 30, 15)."""
-    parts = [int(p) for p in str(value).strip().split(":")]
-    if len(parts) == 2:
-        parts.append(0)
-    if len(parts) != 3 or not (0 <= parts[0] < 24 and 0 <= parts[1] < 60 and 0 <= parts[2] < 60):
-        raise ValueError(f"expected a time HH:MM or HH:MM:SS, got {value!r}")
-    return parts[0], parts[1], parts[2]
+    t = queries.parse_time(value)
+    return t.hour, t.minute, t.second
 
 
 def _daily(key: str, **extra: Any):  # noqa: ANN202
@@ -299,6 +295,19 @@ def _requeue_interrupted(session: Session, config: Mapping[str, Any]) -> int:
     return max(requeued, 0) + max(gave_up, 0)
 
 
+# ---------------------------------------------------------------------------- health
+
+
+def check_health(ctx: JobContext) -> dict[str, Any]:
+    """Email the administrators (once a day each) when today's scan has not succeeded by
+    SCAN_LATE_AT, or mail has waited in the outbox longer than MAIL_STUCK_AFTER_SECONDS."""
+    health = queries.get_health(ctx.session, ctx.config)
+    counts = services.queue_admin_warnings(ctx.session, health=health, now=clock.now(),
+                                           base_url=ctx.config["BASE_URL"])
+    ctx.session.commit()
+    return counts
+
+
 # ---------------------------------------------------------------------------- registry
 
 
@@ -317,3 +326,8 @@ register_job("send-email", send_pending_emails, per_day=False, description=(
     "Send the email outbox, retrying failures with a growing delay."),
     schedule=lambda c: IntervalTrigger(seconds=int(c["EMAIL_EVERY_SECONDS"]), timezone=LONDON),
     schedule_text=lambda c: f"Every {c['EMAIL_EVERY_SECONDS']} seconds")
+register_job("check-health", check_health, per_day=False, description=(
+    "Email the administrators if today's scan has not succeeded by its deadline or mail is stuck in the outbox."),
+    schedule=lambda c: IntervalTrigger(seconds=int(c["HEALTH_CHECK_EVERY_SECONDS"]), timezone=LONDON),
+    schedule_text=lambda c: f"Every {int(c['HEALTH_CHECK_EVERY_SECONDS']) // 60} minutes; "
+                            f"the scan is late after {c['SCAN_LATE_AT']}")
