@@ -9,6 +9,7 @@ import time_machine
 from sqlalchemy import select
 
 from tests.alerts.conftest import add_action
+from tests.alerts.smtp import SmtpServer
 from tests.helpers import csrf_token, plain, sign_in
 from tracker import clock
 from tracker.alerts.models import OutboxEmail
@@ -78,6 +79,7 @@ def test_administrators_are_emailed_when_mail_has_waited_over_an_hour(factory, s
         assert run("check-health").counts == {"warnings": 1}
     [warning] = _warnings(session)
     assert warning.kind == "outbox-stuck" and warning.to_address == "admin@test.invalid"
+    assert "Email cannot be sent" not in warning.text_body  # the server is up; it refuses these three
     assert "3 emails waiting to be sent, the oldest since 24/11/2026 06:05." in warning.text_body
 
 
@@ -111,3 +113,16 @@ def test_the_admin_home_shows_the_scheduler_todays_scan_and_the_outbox(factory, 
         client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
         sign_in(client, authority.worker)
         assert "Jobs and email health" not in plain(client.get("/"))
+
+
+def test_the_admin_page_says_when_the_mail_server_cannot_be_reached(factory, session, authority, run, client,
+                                                                   app, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", SmtpServer().port)  # nothing listens there
+    child = factory.child(worker=authority.worker)
+    add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 1))
+    run("scan")
+    assert run("send-email").status == "failed"
+    sign_in(client, factory.user(role="admin"))
+    page = plain(client.get("/admin/jobs"))
+    assert "Email cannot be sent just now: cannot reach the mail server 127.0.0.1:" in page

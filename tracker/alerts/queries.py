@@ -185,6 +185,12 @@ def get_health(session: Session, config: Mapping[str, Any], now: dt.datetime | N
         health.problems.append(f"{health.outbox['pending']} email{'s' if health.outbox['pending'] != 1 else ''} "
                                f"waiting to be sent, the oldest since "
                                f"{oldest.astimezone(clock.LONDON):%d/%m/%Y %H:%M}.")
+    last_send = session.scalars(select(JobRun).where(JobRun.job == "send-email", JobRun.status != "running")
+                                .order_by(JobRun.id.desc()).limit(1)).first()
+    if mail_server and last_send is not None and last_send.status == "failed" and last_send.error \
+            and last_send.error.startswith("MailServerUnavailable: "):
+        health.problems.append("Email cannot be sent just now: " + last_send.error.removeprefix(
+            "MailServerUnavailable: ") + ".")
     if health.outbox["failed"]:
         health.problems.append(f"{health.outbox['failed']} email{'s' if health.outbox['failed'] != 1 else ''} "
                                "could not be sent.")
