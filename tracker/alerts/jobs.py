@@ -11,8 +11,13 @@ How they fit together, for business day D:
 * ``digest`` (working days at DIGEST_AT): queue one email per worker with anything overdue
   or due soon. The scan has normally done it already, and then this is a no-op; if the
   scan has not finished by DIGEST_AT the digest runs the scan first (the scan's own
-  nested digest is then skipped) and goes out from the freshest statuses available.
+  nested digest is then skipped) and goes out from the freshest statuses available. A
+  scan whose process died is taken over at once (see :mod:`tracker.jobs.liveness`); one
+  still alive elsewhere queues the digests itself when it finishes, and the scheduler's
+  catch-up retries anything due and not done.
 * ``send-email`` (every EMAIL_EVERY_SECONDS): send what the outbox holds.
+* ``check-health`` (every HEALTH_CHECK_EVERY_SECONDS): email the administrators when
+  today's scan is late or mail is stuck.
 """
 
 from __future__ import annotations
