@@ -54,7 +54,14 @@ class DefaultConfig:
     #: Outgoing email (SMTP). No MAIL_SERVER → mail stays in the outbox (demo).
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
+    #: STARTTLS on a plain connection (usually port 587) …
     MAIL_USE_TLS = False
+    #: … or TLS from the first byte, "SMTPS" (usually port 465). Either way the server's
+    #: certificate and host name are checked; a server that offers no STARTTLS is refused.
+    MAIL_USE_SSL = False
+    #: A PEM file of the certificate authorities (or the self-signed certificate) to trust
+    #: for the mail server, e.g. a council's private CA. Unset: the system's trusted CAs.
+    MAIL_CA_FILE: str | None = None
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "tracker@council.invalid"
@@ -69,9 +76,9 @@ class DefaultConfig:
     MAIL_RETRY_MAX_SECONDS = 3600
     #: Emails sent per run of the send-email job.
     MAIL_BATCH_SIZE = 200
-    #: An email claimed for sending this long ago by a sender that never finished is
-    #: marked failed ("may or may not have been delivered") rather than sent again.
-    MAIL_CLAIM_TIMEOUT_SECONDS = 600
+    #: Administrators are emailed (once a day) when an email has waited this long in the
+    #: outbox without being sent.
+    MAIL_STUCK_AFTER_SECONDS = 3600
 
     #: Scheduler (``tracker scheduler``, its own process). Times are Europe/London,
     #: "HH:MM" or "HH:MM:SS". The scan refreshes every child's statuses, raises alerts,
@@ -89,11 +96,27 @@ class DefaultConfig:
     #: once, if it is at most this late; later than that it waits for its next time.
     MISFIRE_GRACE_SECONDS = 6 * 3600
     #: How often a standby scheduler tries to take over, and the active one checks it
-    #: still holds the single-instance lock.
+    #: still holds the single-instance lock and records its heartbeat.
     SCHEDULER_POLL_SECONDS = 5
-    #: A job run still marked running after this long (or whose process has died) is
-    #: treated as interrupted, and the job may run again for that day.
-    JOB_STALE_AFTER_SECONDS = 3 * 3600
+    #: At takeover and this often, the active scheduler runs any daily job whose time has
+    #: passed today and that has not succeeded today.
+    JOB_CATCH_UP_EVERY_SECONDS = 3600
+    #: SQLite: a running job writes a heartbeat this often, and a run whose heartbeat is
+    #: older than JOB_DEAD_AFTER_SECONDS is taken to be dead (its process was killed), so
+    #: a rerun or another scheduler takes it over. PostgreSQL needs neither: each run holds
+    #: an advisory lock that the server frees the moment the process dies.
+    JOB_HEARTBEAT_SECONDS = 10
+    JOB_DEAD_AFTER_SECONDS = 45
+    #: PostgreSQL: TCP keepalive on the scheduler's and jobs' connections (both ends), so a
+    #: host that vanishes without closing its connections loses its locks within about
+    #: IDLE + INTERVAL × COUNT seconds instead of the operating system's two hours.
+    DB_KEEPALIVE_IDLE = 10
+    DB_KEEPALIVE_INTERVAL = 5
+    DB_KEEPALIVE_COUNT = 3
+    #: Administrators are emailed when today's scan has not succeeded by this time
+    #: (Europe/London, HH:MM). The check runs every HEALTH_CHECK_EVERY_SECONDS.
+    SCAN_LATE_AT = "08:00"
+    HEALTH_CHECK_EVERY_SECONDS = 600
     #: Job runs of jobs that run many times a day (send-email) are kept this long.
     JOB_RUN_KEEP_DAYS = 30
     #: Children recomputed per transaction by the scan.

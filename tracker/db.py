@@ -72,12 +72,33 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+#: PostgreSQL TCP keepalive (idle, interval, count in seconds) unless the caller says.
+KEEPALIVE = (10, 5, 3)
+
+
+def keepalive_args(idle: int, interval: int, count: int) -> dict[str, Any]:
+    """libpq settings so that both ends notice a vanished peer in about
+    ``idle + interval × count`` seconds: the client's keepalive and TCP user timeout, and
+    the same for the server's end (``options``), which is what frees a dead client's
+    locks and transactions. The operating system's defaults take over two hours."""
+    timeout_ms = (idle + interval * count) * 1000
+    return {
+        "keepalives": 1, "keepalives_idle": idle, "keepalives_interval": interval, "keepalives_count": count,
+        "tcp_user_timeout": timeout_ms,
+        "options": (f"-c tcp_keepalives_idle={idle} -c tcp_keepalives_interval={interval} "
+                    f"-c tcp_keepalives_count={count} -c tcp_user_timeout={timeout_ms}"),
+    }
+
+
+def make_engine(url: str, echo: bool = False, *, keepalive: tuple[int, int, int] = KEEPALIVE,
+                **engine_kwargs: Any) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = keepalive_args(*keepalive)
+    kwargs.update(engine_kwargs)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

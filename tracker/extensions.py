@@ -32,7 +32,8 @@ class Database:
         self.session: scoped_session[Session] = scoped_session(self.factory, scopefunc=_scope)
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+        self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"], keepalive=(
+            app.config["DB_KEEPALIVE_IDLE"], app.config["DB_KEEPALIVE_INTERVAL"], app.config["DB_KEEPALIVE_COUNT"]))
         self.factory.configure(bind=self.engine)
         app.extensions["tracker_db"] = self
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from tests.alerts.smtp import SmtpServer
+from tracker import clock
 from tracker.auth.models import Service, Team, User
 from tracker.children.models import Child
+from tracker.extensions import db
+from tracker.jobs.liveness import RUN_LOCK_SPACE
+from tracker.jobs.models import JobRun
 from tracker.jobs.runner import RunOutcome, run_job
 from tracker.tracking.models import Action
 
@@ -28,6 +34,23 @@ def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+@contextmanager
+def alive_elsewhere(app: Flask, row: JobRun) -> Iterator[None]:
+    """Another process proves ``row`` alive the way a real run does: an advisory lock on a
+    connection of its own (PostgreSQL), a fresh heartbeat (SQLite). Leaving the block is
+    that process dying."""
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        engine = create_engine(app.config["DATABASE_URL"], poolclass=NullPool)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT pg_try_advisory_lock(:s, :id)"), {"s": RUN_LOCK_SPACE, "id": row.id})
+            yield
+        engine.dispose()
+    else:
+        yield
+        row.heartbeat_at = clock.now() - dt.timedelta(seconds=app.config["JOB_DEAD_AFTER_SECONDS"] + 1)
+        db.session.flush()
 
 
 def begin_outer_transaction(session) -> None:  # noqa: ANN001

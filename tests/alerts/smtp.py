@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -52,6 +54,8 @@ class Inbox:
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    #: Recipients whose next message is stored, then acknowledged only after 3 seconds.
+    slow_once: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
@@ -64,6 +68,10 @@ class Inbox:
         msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+            slow = self.slow_once & set(envelope.rcpt_tos)
+            self.slow_once -= slow
+        if slow:
+            await asyncio.sleep(3)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:
@@ -73,13 +81,15 @@ class Inbox:
 class SmtpServer:
     """Start and stop a real SMTP server on a fixed free port (so it can be 'down' first)."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, **options: Any) -> None:
         self.port = port or free_port()
         self.inbox = Inbox()
+        #: aiosmtpd options, e.g. ``tls_context`` + ``require_starttls`` or ``ssl_context``.
+        self.options = options
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **self.options)
         self._controller.start()
 
     def stop(self) -> None:

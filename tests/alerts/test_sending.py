@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from sqlalchemy import select, update
 
-from tests.alerts.conftest import add_action
+from tests.alerts.conftest import add_action, alive_elsewhere
 from tests.alerts.smtp import SmtpServer
 from tests.helpers import csrf_token, plain, sign_in
 from tracker import clock
 from tracker.alerts.models import OutboxEmail
+from tracker.jobs.models import JobRun
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -97,33 +98,77 @@ def test_a_refused_email_is_retried_with_backoff_then_reported_failed(
     assert len(smtp.inbox.received) == 3
 
 
-def test_a_row_claimed_by_another_sender_is_not_sent_again(factory, session, authority, smtp, run) -> None:  # noqa: ANN001
+def _claimed_elsewhere(session, email: OutboxEmail, run: JobRun | None, minutes: int = 1) -> None:  # noqa: ANN001
+    """A sender claimed ``email`` and handed it to the mail server; we do not know more."""
+    session.execute(update(OutboxEmail).where(OutboxEmail.id == email.id).values(
+        status="sending", claim_token="elsewhere", attempts=1, message_id="<first-attempt@council.invalid>",
+        claim_run_id=run.id if run else None, claimed_at=clock.now() - dt.timedelta(minutes=minutes)))
+    session.flush()
+
+
+def _send_run(session, *, heartbeat_minutes_ago: float = 0) -> JobRun:  # noqa: ANN001
+    row = JobRun(job="send-email", slot="2026-11-23T07:00:00.000000+00:00", status="running",
+                 started_at=clock.now() - dt.timedelta(minutes=2), pid=1, host="scheduler-a", attempts=1,
+                 heartbeat_at=clock.now() - dt.timedelta(minutes=heartbeat_minutes_ago))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_a_row_whose_sender_is_still_at_work_is_left_alone(factory, session, authority, smtp, run, app) -> None:  # noqa: ANN001
     _queue_three(factory, session, authority, run)
     digest = _emails(session)["worker@test.invalid"]
-    # Another sender has claimed it and is talking to the mail server right now.
-    session.execute(update(OutboxEmail).where(OutboxEmail.id == digest.id)
-                    .values(status="sending", claim_token="elsewhere", claimed_at=clock.now(), attempts=1))
-    session.flush()
-    assert run("send-email").counts["sent"] == 2
+    sender = _send_run(session)
+    _claimed_elsewhere(session, digest, sender)
+    with alive_elsewhere(app, sender):
+        outcome = run("send-email")
+    assert outcome.counts["sent"] == 2 and outcome.counts["resent_after_interruption"] == 0
     assert smtp.inbox.to("worker@test.invalid") == []
     assert _emails(session)["worker@test.invalid"].status == "sending"
 
 
-@pytest.mark.parametrize("minutes", [5, 11])
-def test_a_send_interrupted_mid_way_is_reported_never_guessed(factory, session, authority, smtp, run,
-                                                              minutes) -> None:  # noqa: ANN001
+def test_a_row_whose_sender_was_killed_is_sent_again_as_the_same_mail(factory, session, authority, smtp,
+                                                                      run) -> None:  # noqa: ANN001
     _queue_three(factory, session, authority, run)
     digest = _emails(session)["worker@test.invalid"]
-    # A sender claimed it and died before recording the outcome: it may have gone out.
-    session.execute(update(OutboxEmail).where(OutboxEmail.id == digest.id)
-                    .values(status="sending", claim_token="dead", attempts=1,
-                            claimed_at=clock.now() - dt.timedelta(minutes=minutes)))
-    session.flush()
+    killed = _send_run(session, heartbeat_minutes_ago=5)  # kill -9: no more heartbeats, no lock
+    _claimed_elsewhere(session, digest, killed)
     outcome = run("send-email")
+    assert outcome.counts == {"sent": 3, "retrying": 0, "failed": 0, "resent_after_interruption": 1}
+    [mail] = smtp.inbox.to("worker@test.invalid")
+    assert mail.message["Message-ID"] == "<first-attempt@council.invalid>"  # as the first attempt had it
     digest = _emails(session)["worker@test.invalid"]
-    assert smtp.inbox.to("worker@test.invalid") == []
-    if minutes < 10:  # still within MAIL_CLAIM_TIMEOUT_SECONDS: maybe still sending
-        assert digest.status == "sending" and outcome.counts["interrupted"] == 0
+    assert (digest.status, digest.attempts) == ("sent", 2)
+    session.expire_all()
+    killed = session.get(JobRun, killed.id)
+    assert killed.status == "failed" and killed.error.startswith("Interrupted: the process running it")
+
+
+@pytest.mark.parametrize("minutes", [5, 11])
+def test_a_row_claimed_by_an_older_sender_waits_ten_minutes(factory, session, authority, smtp, run,
+                                                            minutes) -> None:  # noqa: ANN001
+    _queue_three(factory, session, authority, run)
+    _claimed_elsewhere(session, _emails(session)["worker@test.invalid"], None, minutes=minutes)
+    outcome = run("send-email")
+    if minutes < 10:  # may still be sending
+        assert outcome.counts["resent_after_interruption"] == 0 and smtp.inbox.to("worker@test.invalid") == []
     else:
-        assert digest.status == "failed" and outcome.counts["interrupted"] == 1
-        assert "may or may not have been delivered" in digest.last_error
+        assert outcome.counts["resent_after_interruption"] == 1 and len(smtp.inbox.to("worker@test.invalid")) == 1
+
+
+def test_a_server_that_answers_after_the_timeout_gets_the_same_mail_twice_never_two_mails(
+        app, factory, session, authority, smtp, run, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
+    smtp.inbox.slow_once.add("worker@test.invalid")  # stores it, then answers after 3 s
+    _queue_three(factory, session, authority, run)
+    start = clock.now()
+    first = run("send-email")
+    assert first.counts["retrying"] == 1  # we gave up waiting: it will be tried again
+    assert len(smtp.inbox.to("worker@test.invalid")) == 1  # …but the server has it
+    with time_machine.travel(start + dt.timedelta(seconds=65), tick=True):
+        assert run("send-email").counts["sent"] >= 1
+    one, two = smtp.inbox.to("worker@test.invalid")
+    for header in ("Message-ID", "Date", "Subject"):
+        assert one.message[header] == two.message[header], header
+    assert one.text == two.text
+    assert _emails(session)["worker@test.invalid"].message_id == one.message["Message-ID"]

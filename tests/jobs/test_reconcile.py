@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from tracker import clock
 from tracker.config import DefaultConfig
-from tracker.jobs.scheduler import build_scheduler, reconcile
+from tracker.jobs.scheduler import build_scheduler, due_today_not_done, reconcile
 
 
 def _app(tmp_path: Path, **overrides: object) -> SimpleNamespace:
@@ -48,3 +48,19 @@ def test_missed_runs_survive_a_restart_and_a_schedule_change(tmp_path: Path) -> 
         assert "hour='5', minute='45'" in str(job.trigger)
     finally:
         changed.shutdown(wait=True)
+
+
+def test_catch_up_picks_the_daily_jobs_whose_time_has_passed_today_and_are_not_done() -> None:
+    config = {k: getattr(DefaultConfig, k) for k in dir(DefaultConfig) if k.isupper()}
+    config.update(SCAN_AT="06:30", DIGEST_AT="07:30", SNAPSHOT_AT="07:00")
+    monday = dt.date(2026, 11, 23)  # winter: London is UTC
+    at = lambda h, m: dt.datetime(2026, 11, 23, h, m, tzinfo=dt.UTC)  # noqa: E731
+    nothing_done = lambda name, day: False  # noqa: E731
+    assert due_today_not_done(config, nothing_done, at(6, 0)) == []
+    assert due_today_not_done(config, nothing_done, at(6, 31)) == ["scan"]
+    assert set(due_today_not_done(config, nothing_done, at(9, 0))) == {"scan", "digest", "snapshot"}
+    assert due_today_not_done(config, lambda name, day: name != "digest" and day == monday, at(9, 0)) == ["digest"]
+    # Jobs that only run when started by another (escalate) or all day (send-email) never catch up.
+    assert {"escalate", "send-email"}.isdisjoint(due_today_not_done(config, nothing_done, at(23, 59)))
+    # Saturday: no digest (working days only) and no snapshot (Mondays), the scan as every day.
+    assert due_today_not_done(config, nothing_done, at(9, 0) + dt.timedelta(days=5)) == ["scan"]

@@ -89,9 +89,16 @@ def test_two_schedulers_one_is_active_and_the_standby_takes_over_when_it_dies(sc
         wait_for(lambda: standby.pid in _email_run_pids(scratch)[before:], "the standby to take over",
                  timeout=15, procs=procs)
         assert "active: holding the" in standby.log()
+        # Both processes recorded heartbeats; the active one is now the former standby.
+        states = dict(scratch.query("SELECT pid, state FROM scheduler_heartbeats"))
+        assert states == {active.pid: "active", standby.pid: "active"}  # killed: it never said it stopped
+        [(newest,)] = scratch.query("SELECT pid FROM scheduler_heartbeats WHERE state = 'active' "
+                                    "ORDER BY beat_at DESC LIMIT 1")
+        assert newest == standby.pid
         after = _email_run_pids(scratch)[before:]
         assert set(after) <= {active.pid, standby.pid} and after[-1] == standby.pid
         assert standby.stop() == 0  # SIGTERM: finishes running jobs and exits cleanly
+        assert dict(scratch.query("SELECT pid, state FROM scheduler_heartbeats"))[standby.pid] == "stopped"
     finally:
         for p in procs:
             p.stop()

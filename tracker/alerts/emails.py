@@ -5,6 +5,7 @@ details — and the MIME message built from an outbox row."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -61,16 +62,22 @@ def render(name: str, **context: Any) -> tuple[str, str]:
     return text, html
 
 
-def build_message(row: OutboxEmail, sender: str, now: dt.datetime) -> EmailMessage:
+def new_message_id(sender: str) -> str:
+    """A Message-ID for a new outbox row, on the sender's domain."""
+    domain = sender.rsplit("@", 1)[-1].strip(" >") or "tracker.invalid"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
+    """The same row always makes the same mail: its Message-ID (fixed at the first
+    attempt) and its Date (when it was queued) never change, so a mail system that gets
+    it twice — a server that stored it but answered after we gave up — can tell."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = row.to_address
     msg["Subject"] = row.subject
-    msg["Date"] = format_datetime(now)
-    domain = sender.rsplit("@", 1)[-1].strip(">") or "tracker.invalid"
-    # The same row always carries the same Message-ID, so a mail system that sees it
-    # twice can tell.
-    msg["Message-ID"] = f"<outbox-{row.id}.{row.key.replace(':', '.')}@{domain}>"
+    msg["Date"] = format_datetime(row.created_at)
+    msg["Message-ID"] = row.message_id or new_message_id(sender)
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(row.text_body)
     if row.html_body:

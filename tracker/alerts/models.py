@@ -104,6 +104,11 @@ class OutboxEmail(Base):
     next_attempt_at: Mapped[dt.datetime]
     claim_token: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[dt.datetime | None]
+    #: The send-email run that claimed it: if that run died, the row is sent again.
+    claim_run_id: Mapped[int | None]
+    #: Fixed when queued, so every attempt is the same mail (a late acknowledgement
+    #: followed by a retry gives the recipient's system two copies it can recognise).
+    message_id: Mapped[str | None] = mapped_column(String(250))
     sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]

@@ -285,6 +285,28 @@ def _queue(session: Session, *, key: str, kind: str, user: User, subject: str, t
     ).on_conflict_do_nothing().returning(OutboxEmail.id))
 
 
+def queue_admin_warnings(session: Session, *, health: Any, now: dt.datetime, base_url: str) -> dict[str, int]:
+    """One email a day to each administrator per problem: today's scan late, mail stuck.
+    ``health`` is :class:`tracker.alerts.queries.Health`."""
+    problems = []
+    if health.scan_late:
+        problems.append(("scan-late", "Today's scan has not succeeded"))
+    if health.mail_stuck:
+        problems.append(("outbox-stuck", "Email is waiting in the outbox"))
+    if not problems:
+        return {"warnings": 0}
+    admins = [u for u in session.scalars(select(User).where(User.role == "admin", User.active == True)  # noqa: E712
+                                         .order_by(User.id)) if u.email]
+    queued = 0
+    for kind, subject in problems:
+        for user in admins:
+            queued += _queue(session, key=f"{kind}:{user.id}:{health.today.isoformat()}", kind=kind, user=user,
+                             subject=f"{subject} — {long_date(health.today)}", template="admin_warning", now=now,
+                             context={"user": user, "today": health.today, "headline": subject,
+                                      "problems": health.problems, "base_url": base_url})
+    return {"warnings": queued}
+
+
 def retry_email(session: Session, *, email_id: int, now: dt.datetime) -> None:
     """An administrator sends a failed email again (from the admin page)."""
     row = session.get(OutboxEmail, email_id)

@@ -2,7 +2,9 @@
 
 * PostgreSQL: a session-level advisory lock held on a connection of its own for as long
   as the process is active. The server releases it the moment that connection (or the
-  process) dies, so a standby takes over at its next try.
+  process) dies, so a standby takes over at its next try. If the active host vanishes
+  without closing the connection, TCP keepalive on both ends (``DB_KEEPALIVE_*``) ends
+  it in well under a minute instead of the operating system's two hours.
 * SQLite: an exclusive ``flock`` on ``instance/scheduler.lock`` (filelock), which the
   kernel releases when the process dies. SQLite is a single-machine database, so a
   single-machine lock is enough.
@@ -15,10 +17,12 @@ from pathlib import Path
 from typing import Protocol
 
 from filelock import FileLock, Timeout
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+
+from tracker.db import KEEPALIVE, make_engine
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -36,9 +40,10 @@ class LeaderLock(Protocol):
 
 
 class PostgresAdvisoryLock:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, keepalive: tuple[int, int, int] = KEEPALIVE) -> None:
         # Its own engine without a pool: the connection holding the lock is never shared.
-        self._engine: Engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self._engine: Engine = make_engine(url, keepalive=keepalive, poolclass=NullPool,
+                                           isolation_level="AUTOCOMMIT")
         self._conn: Connection | None = None
         self.description = f"PostgreSQL advisory lock {LOCK_NAME!r}"
 
@@ -108,7 +113,7 @@ class FileLeaderLock:
             self._lock.release(force=True)
 
 
-def make_lock(database_url: str, instance_path: str) -> LeaderLock:
+def make_lock(database_url: str, instance_path: str, keepalive: tuple[int, int, int] = KEEPALIVE) -> LeaderLock:
     if database_url.startswith("postgresql"):
-        return PostgresAdvisoryLock(database_url)
+        return PostgresAdvisoryLock(database_url, keepalive)
     return FileLeaderLock(Path(instance_path) / "scheduler.lock")

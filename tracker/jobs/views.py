@@ -18,6 +18,15 @@ from tracker.web import paginate, requires
 bp = Blueprint("admin", __name__)
 
 
+@bp.app_context_processor
+def _admin_health() -> dict[str, Any]:
+    def admin_health() -> queries.Health:
+        """For the administrator's home page panel (templates/admin/_health.html)."""
+        return queries.get_health(db.session, current_app.config)
+
+    return {"admin_health": admin_health}
+
+
 @bp.route("/admin/jobs")
 @requires(RUN_JOBS)
 def index() -> Any:
@@ -27,7 +36,7 @@ def index() -> Any:
         status = None
     daily = [name for name, job in jobs.items() if job.per_day]
     return render_template(
-        "admin/jobs.html", jobs=jobs, config=current_app.config,
+        "admin/jobs.html", jobs=jobs, config=current_app.config, health=queries.get_health(db.session, current_app.config),
         last_runs=queries.last_runs(db.session), last_failures=queries.last_failures(db.session),
         next_runs=queries.next_run_times(db.session), recent=queries.list_recent_runs(db.session, daily),
         outbox_counts=queries.count_outbox(db.session), outbox=paginate(queries.list_outbox(status)),
