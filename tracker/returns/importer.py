@@ -472,7 +472,7 @@ class _Writer:
 
     def _swepisodes(self, c: Child, rows: list[Record]) -> None:
         self._dated(SocialWorkerEpisode, c, rows, "SW_DECOM", "SW_DEC", {"SW_ID": "worker_ref",
-                                                                         "SW_REASON": "end_reason"})
+                                                                         "SW_REASON": "reason"})
 
     def _dolo(self, c: Child, rows: list[Record]) -> None:
         self._dated(DeprivationOfLiberty, c, rows, "DOLO_START", "DOLO_END", {})
