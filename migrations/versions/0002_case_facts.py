@@ -10,6 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+
+import tracker.db
+
 revision = '0002_case_facts'
 down_revision = '0001_initial'
 branch_labels = None

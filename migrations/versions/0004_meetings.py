@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+
 import tracker.db
 
 revision = '0004_meetings'

@@ -10,6 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+
+import tracker.db
+
 revision = '0005_returns'
 down_revision = '0004_meetings'
 branch_labels = None
