@@ -18,9 +18,11 @@ from tracker.returns.importer import (
     ImportPlan,
     ImportRefused,
     ImportResult,
-    apply_import,
+    Writes,
     import_return,
+    plan_writes,
     prepare_import,
+    write_import,
 )
 from tracker.returns.models import (
     AdoptionReturn,
@@ -31,7 +33,8 @@ from tracker.returns.models import (
 )
 from tracker.tracking.calendars import birthday
 
-__all__ = ["ImportPlan", "ImportRefused", "ImportResult", "apply_import", "import_return", "prepare_import",
+__all__ = ["ImportPlan", "ImportRefused", "ImportResult", "Writes", "import_return", "plan_writes", "prepare_import",
+           "write_import",
            "record_adoption_details", "record_child_details", "record_oc2", "record_placement_details"]
 
 

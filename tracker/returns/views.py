@@ -6,7 +6,7 @@ import io
 import zipfile
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
@@ -28,14 +28,16 @@ from tracker.returns.forms import (
     PlacementReturnForm,
     from_bool,
 )
+from tracker.returns.jobs import queue_import
 from tracker.returns.models import (
     AdoptionReturn,
     ChildReturnDetail,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,
+    ReturnImport,
 )
-from tracker.returns.services import ImportRefused
+from tracker.returns.parsing import Problem
 from tracker.web import requires, save
 from tracker.web.nav import CHILD_TABS
 
@@ -94,28 +96,40 @@ def download_return() -> Response:
 @bp.route("/returns/import", methods=["GET", "POST"])
 @requires(EXPORT_RETURN)
 def import_return() -> Any:
+    """Upload: the files are stored and queued; the import runs in the background
+    (``tracker.returns.jobs``) and its page shows how it goes."""
     form = ImportForm()
-    problems = None
     if form.validate_on_submit():
         files = {f.filename: f.read() for f in request.files.getlist("files") if f and f.filename}
         if not files:
             form.files.errors = ["Select the CSV files of the return"]
         else:
-            try:
-                result = services.import_return(db.session, files, today=clock.today())
-            except ImportRefused as exc:
-                db.session.rollback()
-                problems = exc.problems
-            else:
-                db.session.commit()
-                if result.changed:
-                    flash(f"Imported the {label(result.year)} return: {result.children_created} children added, "
-                          f"{result.children_changed} changed, {result.rows_written} records written.", "success")
-                else:
-                    flash(f"Nothing to change: the tracker already holds everything in the {label(result.year)} "
-                          "return.", "success")
-                return redirect(url_for("returns.index", year=result.year))
-    return render_template("returns/import.html", form=form, problems=problems)
+            record = queue_import(db.session, files, user_id=current_user.id, label=current_user.email)
+            db.session.commit()
+            return redirect(url_for("returns.show_import", import_id=record.id))
+    return render_template("returns/import.html", form=form, imports=queries.list_imports(db.session),
+                           label=label)
+
+
+@bp.route("/returns/imports/<int:import_id>")
+@requires(EXPORT_RETURN)
+def show_import(import_id: int) -> Any:
+    record = db.session.get(ReturnImport, import_id)
+    if record is None:
+        abort(404)
+    waiting = queries.list_waiting_children(db.session, record)
+    return render_template("returns/import_progress.html", record=record, label=label, waiting=waiting,
+                           result=record.result or {}, problems=[Problem(*p) for p in record.problems or []])
+
+
+IMPORT_STATUS = {"queued": "Waiting to start", "checking": "Checking the files", "writing": "Writing the records",
+                 "recomputing": "Working out due dates", "done": "Imported", "refused": "Refused: nothing imported",
+                 "failed": "Stopped"}
+
+
+@bp.app_template_global()
+def import_status(record: ReturnImport) -> str:
+    return IMPORT_STATUS.get(record.status, record.status)
 
 
 @bp.route("/data-quality")
