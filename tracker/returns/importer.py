@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import audit, clock
+from tracker.audit.models import AuditEvent
 from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
@@ -274,9 +275,129 @@ def plan_writes(session: Session, plan: ImportPlan, *, progress: Callable[[int],
     return planner.writes
 
 
-def write_import(session: Session, writes: Writes, *, children_in_return: int) -> ImportResult:
+@dataclass
+class _Rows:
+    """One table's new rows, encoded for the database before the write starts."""
+
+    table: str
+    #: Columns in the order of each row's values; ``id`` comes first, filled in the write.
+    columns: list[str]
+    values: list[list[Any]]
+    #: Per row: the child (an existing child's id, or -(the position of a new child) - 1).
+    child: list[int]
+    #: Per row: the position of its placement among the new placements (return details).
+    placement: list[int] | None
+    #: Per row: the audit trail's record of it, as JSON, without the ids.
+    audit: list[str]
+
+
+@dataclass
+class Prepared:
+    """The import's rows encoded for SQLite (``prepare_rows``): the write transaction
+    then only numbers them and hands them to the driver, so it holds SQLite's single
+    write lock for as short a time as it can."""
+
+    tables: list[_Rows]
+    new_children: list[str]
+
+
+def prepare_rows(session: Session, writes: Writes) -> Prepared | None:
+    """Encode every new row (values as the driver takes them, audit records as JSON).
+    Reads nothing; for SQLite only (None otherwise: the write uses RETURNING)."""
+    import json
+
+    dialect = session.get_bind().dialect
+    if dialect.name != "sqlite":
+        return None
+    position = {r["local_id"]: i for i, r in enumerate(writes.new_children)}
+
+    def encode(model: Any, rows: list[dict[str, Any]], children: list[int],
+               placements: list[int] | None = None) -> _Rows:
+        table = model.__table__
+        cols = [c for c in table.columns if c.name != "id"]
+        procs = [c.type.bind_processor(dialect) for c in cols]
+        defaults = [c.default.arg if c.default is not None and c.default.is_scalar else None for c in cols]
+        linked = {"id", "child_id", "placement_id"}
+        values, bodies = [], []
+        for row in rows:
+            vals = []
+            for c, proc, default in zip(cols, procs, defaults, strict=True):
+                v = row.get(c.name, default)
+                vals.append(proc(v) if proc is not None and v is not None else v)
+            values.append(vals)
+            snap = {k: v for k, v in audit.row_snapshot(model, row).items() if k not in linked}
+            bodies.append(json.dumps(snap))
+        return _Rows(table.name, ["id", *(c.name for c in cols)], values,
+                     children, placements, bodies)
+
+    def key(k: ChildKey) -> int:
+        # An existing child by its id, a new one by -(its position) - 1.
+        return k if isinstance(k, int) else -position[k] - 1
+
+    tables = [encode(Child, writes.new_children, [-i - 1 for i in range(len(writes.new_children))])]
+    tables.append(encode(Placement, [p for _k, p, _d in writes.placements], [key(k) for k, _p, _d in writes.placements]))
+    details = [(i, k, d) for i, (k, _p, d) in enumerate(writes.placements) if d is not None]
+    tables.append(encode(PlacementReturnDetail, [d for _i, _k, d in details], [key(k) for _i, k, _d in details],
+                         [i for i, _k, _d in details]))
+    by_model: dict[Any, tuple[list[dict[str, Any]], list[int]]] = {}
+    for model, k, row in writes.inserts:
+        rows, keys = by_model.setdefault(model, ([], []))
+        rows.append(row)
+        keys.append(key(k))
+    tables.extend(encode(model, rows, keys) for model, (rows, keys) in by_model.items())
+    return Prepared([t for t in tables if t.values], [r["local_id"] for r in writes.new_children])
+
+
+def _write_prepared(session: Session, prepared: Prepared) -> dict[str, int]:
+    """Number the prepared rows after the highest id each table holds (nobody else can
+    write while this transaction holds SQLite's write lock) and insert them, with their
+    audit events, through the driver. Returns the new children's ids by CHILD."""
+    conn = session.connection()
+    at = AuditEvent.__table__.c.at.type.bind_processor(conn.dialect)(clock.now())
+    actor_id, actor_label = session.info.get("actor_id"), session.info.get("actor_label", "system")
+    first = {rows.table: (conn.exec_driver_sql(f"SELECT max(id) FROM {rows.table}").scalar() or 0) + 1
+             for rows in prepared.tables}
+    children_from = first.get("children", 0)
+    placements_from = first.get("placements", 0)
+    events: list[tuple[Any, ...]] = []
+    for rows in prepared.tables:
+        start = first[rows.table]
+        child_at = rows.columns.index("child_id") - 1 if "child_id" in rows.columns else None
+        placement_at = rows.columns.index("placement_id") - 1 if rows.placement is not None else None
+        out = []
+        for n, vals in enumerate(rows.values):
+            new_id = start + n
+            ref = rows.child[n]
+            # A new child is -(its position) - 1; an existing child is its id.
+            child_id = children_from - ref - 1 if ref < 0 else ref  # type: ignore[operator]
+            prefix = f'{{"id": {new_id}'
+            if child_at is not None:
+                vals[child_at] = child_id
+                prefix += f', "child_id": {child_id}'
+            else:
+                child_id = new_id  # the children table: the event concerns the child itself
+            if placement_at is not None:
+                pid = placements_from + rows.placement[n]  # type: ignore[index]
+                vals[placement_at] = pid
+                prefix += f', "placement_id": {pid}'
+            out.append((new_id, *vals))
+            body = rows.audit[n]
+            events.append((at, actor_id, actor_label, "insert", rows.table, new_id, child_id, None, None,
+                           prefix + (", " + body[1:] if body != "{}" else "}")))
+        cols = ", ".join(f'"{c}"' for c in rows.columns)  # quoted: some are SQL words ("on")
+        marks = ", ".join("?" * len(rows.columns))
+        conn.exec_driver_sql(f'INSERT INTO "{rows.table}" ({cols}) VALUES ({marks})', out)
+    if events:
+        conn.exec_driver_sql("INSERT INTO audit_events (at, actor_id, actor_label, action, entity_type, entity_id, "
+                             "child_id, summary, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
+    return {local_id: children_from + i for i, local_id in enumerate(prepared.new_children)}
+
+
+def write_import(session: Session, writes: Writes, *, children_in_return: int,
+                 prepared: Prepared | None = None) -> ImportResult:
     """Write the planned rows in the caller's transaction (never commits), each audited
-    like a change made on a form (who, when, the values), in bulk."""
+    like a change made on a form (who, when, the values), in bulk. With ``prepared``
+    (SQLite, see :func:`prepare_rows`) the rows go straight to the driver."""
     import time
 
     started = time.perf_counter()
@@ -287,6 +408,9 @@ def write_import(session: Session, writes: Writes, *, children_in_return: int) -
         if clash:
             raise ImportRefused([Problem("header.csv", 0, "CHILD", f"{', '.join(sorted(clash)[:5])} were added to the "
                                          "tracker while this return was being checked; import it again")])
+    if prepared is not None:
+        ids.update(_write_prepared(session, prepared))
+    elif writes.new_children:
         new_ids = _insert(session, Child, writes.new_children)
         ids.update({row["local_id"]: i for row, i in zip(writes.new_children, new_ids, strict=True)})
     result.child_ids = {r["local_id"]: ids[r["local_id"]] for r in writes.new_children}
@@ -294,14 +418,14 @@ def write_import(session: Session, writes: Writes, *, children_in_return: int) -
     def child_id(key: ChildKey) -> int:
         return key if isinstance(key, int) else ids[key]
 
-    if writes.placements:
+    if writes.placements and prepared is None:
         rows = [{**row, "child_id": child_id(key)} for key, row, _d in writes.placements]
         placement_ids = _insert(session, Placement, rows)
         details = [{**d, "placement_id": pid, "child_id": row["child_id"]}
                    for (_k, _r, d), pid, row in zip(writes.placements, placement_ids, rows, strict=True) if d]
         _insert(session, PlacementReturnDetail, details)
     by_model: dict[Any, list[dict[str, Any]]] = {}
-    for model, key, row in writes.inserts:
+    for model, key, row in writes.inserts if prepared is None else []:
         by_model.setdefault(model, []).append({**row, "child_id": child_id(key)})
     for model, rows in by_model.items():
         _insert(session, model, rows)
@@ -340,7 +464,13 @@ def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[in
     """Insert ``rows`` (in batches, returning their ids in order) and their audit events."""
     if not rows:
         return []
-    ids = list(session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    # Core (not ORM) bulk INSERT: one multi-row statement per batch, RETURNING the ids in
+    # the rows' order; every row of a table has the same columns.
+    table = model.__table__
+    columns = sorted({k for row in rows for k in row})
+    params = [{k: row.get(k) for k in columns} for row in rows]
+    ids = list(session.connection().scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                            params))
     audit.record_inserts(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids
 
@@ -350,7 +480,8 @@ def import_return(session: Session, files: Mapping[str, bytes | str], *, today: 
     """Check, write and work out due dates in one go, in the caller's transaction (for
     small returns and tests; the app imports in the background, ``tracker.returns.jobs``)."""
     plan = prepare_import(session, files, year=year)
-    result = write_import(session, plan_writes(session, plan), children_in_return=len(plan.work))
+    writes = plan_writes(session, plan)
+    result = write_import(session, writes, children_in_return=len(plan.work), prepared=prepare_rows(session, writes))
     if result.child_ids:
         recompute_children(session, sorted(result.child_ids.values()), today=today)
     return result

@@ -15,7 +15,7 @@ it has got and a reload shows the same:
    and the move to *recomputing* with the upload deleted, together. All or nothing: if
    anything fails (or the process dies) the transaction rolls back and nothing is
    written. Its duration (how long the write lock was held) is stored on the row.
-4. **recomputing** — the children's due dates, 500 children per transaction; a restart
+4. **recomputing** — the children's due dates, 100 children per transaction; a restart
    carries on with the children still pending.
 5. **done** — the counts and, per child, what the recompute could not work out (e.g.
    PEPs waiting for term dates), for the result page.
@@ -26,6 +26,7 @@ next run: checking or writing starts again from the upload; recomputing carries 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import logging
@@ -43,7 +44,13 @@ from tracker import audit, clock
 from tracker.children.models import Child
 from tracker.db import SQLITE_WRITE_INTENT
 from tracker.jobs.registry import register_job
-from tracker.returns.importer import ImportRefused, plan_writes, prepare_import, write_import
+from tracker.returns.importer import (
+    ImportRefused,
+    plan_writes,
+    prepare_import,
+    prepare_rows,
+    write_import,
+)
 from tracker.returns.models import ReturnImport
 from tracker.tracking.services import recompute_children
 
@@ -52,7 +59,7 @@ log = logging.getLogger("tracker.returns")
 #: An import with no sign of life for this long is taken over.
 STALE_AFTER = dt.timedelta(minutes=10)
 #: Children whose due dates are worked out per transaction.
-RECOMPUTE_BATCH = 500
+RECOMPUTE_BATCH = 100
 #: How often the scheduler looks for queued imports.
 POLL_SECONDS = 5
 
@@ -132,6 +139,7 @@ def _check_and_write(session: Session, record: ReturnImport, *, today: dt.date, 
     try:
         plan = prepare_import(session, files)
         writes = plan_writes(session, plan)
+        prepared = prepare_rows(session, writes)
     except ImportRefused as exc:
         session.rollback()
         SQLITE_WRITE_INTENT.reset(token)
@@ -153,7 +161,7 @@ def _check_and_write(session: Session, record: ReturnImport, *, today: dt.date, 
     started = time.perf_counter()
     try:
         audit.set_actor(session, None, label=f"SSDA903 import {record.id} for {record.created_by_label}")
-        result = write_import(session, writes, children_in_return=children)
+        result = write_import(session, writes, children_in_return=children, prepared=prepared)
         held = sorted(result.child_ids.values())
         record.status, record.upload, record.pending_child_ids = "recomputing", None, held
         record.stage = f"Working out due dates for {len(held)} children"
@@ -197,10 +205,12 @@ def _recompute(session: Session, record: ReturnImport, *, today: dt.date, notify
         record.pending_child_ids = pending
         record.done_steps = record.total_steps - len(pending)
         record.stage = f"Working out due dates: {record.done_steps} of {record.total_steps} children"
-        record.result = {**(record.result or {}), "recompute": summary}
+        # A fresh copy each time: the session compares JSON values with what it last
+        # wrote, and that would be this same (mutated) dict.
+        record.result = {**(record.result or {}), "recompute": copy.deepcopy(summary)}
         _set(session, record)
         notify(record)
-    record.result = {**(record.result or {}), "recompute": summary}
+    record.result = {**(record.result or {}), "recompute": copy.deepcopy(summary)}
     _set(session, record, status="done", stage="Imported", finished_at=clock.now(), pending_child_ids=None)
     notify(record)
 

@@ -15,7 +15,12 @@ from tracker.placements.models import Placement
 from tracker.returns.dataquality import RULES, Finding, check_child
 from tracker.returns.export import ReturnData, build_return
 from tracker.returns.facts import load_facts
-from tracker.returns.models import PlacementReturnDetail, ReturnImport
+from tracker.returns.models import (
+    DeprivationOfLiberty,
+    PlacementReturnDetail,
+    ReturnImport,
+    SocialWorkerEpisode,
+)
 
 
 def get_return(session: Session, year: int, child_ids: Sequence[int] | None = None) -> ReturnData:
@@ -69,3 +74,15 @@ def list_waiting_children(session: Session, record: ReturnImport) -> list[tuple[
     for i in range(0, len(ids), 900):
         children.update({c.local_id: c for c in session.scalars(select(Child).where(Child.local_id.in_(ids[i:i + 900])))})
     return [(children.get(local_id), local_id, waiting[local_id]) for local_id in ids]
+
+
+def list_social_workers(session: Session, child_id: int) -> list[SocialWorkerEpisode]:
+    """The child's social-worker episodes, newest first."""
+    return list(session.scalars(select(SocialWorkerEpisode).where(SocialWorkerEpisode.child_id == child_id)
+                                .order_by(SocialWorkerEpisode.start_on.desc())))
+
+
+def list_deprivation_of_liberty(session: Session, child_id: int) -> list[DeprivationOfLiberty]:
+    """The child's deprivation of liberty orders, newest first."""
+    return list(session.scalars(select(DeprivationOfLiberty).where(DeprivationOfLiberty.child_id == child_id)
+                                .order_by(DeprivationOfLiberty.start_on.desc())))
