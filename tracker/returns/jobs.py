@@ -243,16 +243,19 @@ def run_queued_imports(ctx: Any) -> dict[str, Any]:
 
 
 def fail(session: Session, record_id: int, exc: BaseException) -> None:
+    """Record that an import stopped with an error, in words for the person who uploaded it."""
     log.error("SSDA903 import %s failed: %s\n%s", record_id, exc, traceback.format_exc())
     record = session.get(ReturnImport, record_id)
     if record is None:
         return
-    written = record.status == "recomputing"
-    _set(session, record, status="failed", finished_at=clock.now(), stage="Failed", upload=None,
-         error=(f"{type(exc).__name__}: {exc}"[:2000]))
-    if written:
-        record.error = "The return was imported, but working out due dates stopped: " + (record.error or "")
-        session.commit()
+    detail = f"{type(exc).__name__}: {exc}"[:500]
+    if record.status == "recomputing":
+        error = ("The return was imported, but working out the children's due dates stopped with an error "
+                 f"({detail}). The daily scan works them out tonight.")
+    else:
+        error = (f"Nothing was imported: the import stopped with an error ({detail}). Upload the return again; if "
+                 "it happens again, tell your system administrator.")
+    _set(session, record, status="failed", finished_at=clock.now(), stage="Failed", upload=None, error=error)
 
 
 register_job("import-903", run_queued_imports, per_day=False,
