@@ -128,6 +128,21 @@ def test_deleting_a_social_worker_episode_is_confirmed_and_audited(client, facto
 
 
 @frozen
+def test_deleting_a_change_of_worker_recorded_by_mistake_gives_the_child_back(client, factory, session) -> None:  # noqa: ANN001
+    sw, child = _child(factory)
+    services.record_social_worker(session, child, {"worker_ref": "SW1", "start_on": D(2025, 3, 3),
+                                                   "reason": "FCONTA"}, today=TODAY)
+    mistake = services.record_social_worker(session, child, {"worker_ref": "SW2", "start_on": D(2026, 11, 1),
+                                                             "reason": "MANAGE"}, today=TODAY)
+    assert _episodes(session, child)[0][2] == D(2026, 11, 1)
+    sign_in(client, sw)
+    url = f"/children/{child.id}/ssda903/social-workers/{mistake.id}/delete"
+    assert "If you delete it SW1 is the child's social worker again" in plain(client.get(url))
+    assert submit(client, url, {"version": "1"}).status_code == 302
+    assert _episodes(session, child) == [("SW1", D(2025, 3, 3), None, "FCONTA")]
+
+
+@frozen
 def test_deprivation_of_liberty_orders_are_recorded_corrected_and_deleted(client, factory, session) -> None:  # noqa: ANN001
     sw, child = _child(factory)
     sign_in(client, sw)

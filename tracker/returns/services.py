@@ -261,10 +261,28 @@ def update_social_worker(session: Session, record: SocialWorkerEpisode, data: di
     return record
 
 
+def handed_over_by(session: Session, record: SocialWorkerEpisode) -> SocialWorkerEpisode | None:
+    """The episode that ended the day ``record`` started, if ``record`` is the child's
+    current (open, latest) one: deleting ``record`` gives that worker the child back."""
+    if record.end_on is not None:
+        return None
+    episodes = list(session.scalars(select(SocialWorkerEpisode).where(SocialWorkerEpisode.child_id == record.child_id)
+                                    .order_by(SocialWorkerEpisode.start_on)))
+    if episodes[-1].id != record.id or len(episodes) < 2:
+        return None
+    before = episodes[-2]
+    return before if before.end_on == record.start_on else None
+
+
 def delete_social_worker(session: Session, record: SocialWorkerEpisode, *, expected_version: int | None = None
                          ) -> None:
+    """Delete an episode recorded by mistake. If it was the current one and took over from
+    an episode that ended that day, that episode is open again (the reverse of recording)."""
     check_version(record, expected_version)
+    previous = handed_over_by(session, record)
     session.delete(record)
+    if previous is not None:
+        previous.end_on = None
     session.flush()
 
 

@@ -298,6 +298,15 @@ def describe_social_worker(e: SocialWorkerEpisode) -> list[tuple[str, str]]:
             ("Why they took over", rcodes.SW_REASON.label(e.reason) if e.reason else "Not recorded")]
 
 
+def describe_social_worker_deletion(e: SocialWorkerEpisode) -> list[tuple[str, str]]:
+    rows = describe_social_worker(e)
+    previous = services.handed_over_by(db.session, e)
+    if previous is not None:
+        rows.append(("If you delete it", f"{previous.worker_ref} is the child's social worker again (their episode "
+                                         f"from {previous.start_on:%d/%m/%Y} is open again)"))
+    return rows
+
+
 def describe_dolo(o: DeprivationOfLiberty) -> list[tuple[str, str]]:
     return [("Started", f"{o.start_on:%d/%m/%Y}"), ("Ended", f"{o.end_on:%d/%m/%Y}" if o.end_on else "Still in force")]
 
@@ -334,7 +343,7 @@ def delete_social_worker(child_id: int, record_id: int) -> Any:
     record = get_record_or_404(SocialWorkerEpisode, child, record_id)
     return delete_fact(record, lambda version: services.delete_social_worker(db.session, record,
                                                                              expected_version=version),
-                       child=child, describe=describe_social_worker, success="Social worker episode deleted",
+                       child=child, describe=describe_social_worker_deletion, success="Social worker episode deleted",
                        heading="Delete this social worker episode?", back_url=_back(child.id))
 
 
