@@ -13,6 +13,9 @@ Who is in each table (codes.md §6, and the DfE validation rules that define the
   recorded from 3 months before to 1 month after it, except 17- and 18-year-olds who were
   still looked after on that birthday or left care on or after it (rules 1007, 1016).
   Young people in the cohort with nothing recorded are data-quality warnings, not blank rows.
+* UASC DUC: the date recorded, otherwise the 18th birthday (rule 205B). SWEpisodes:
+  every social worker episode overlapping the year, each with its SW_REASON (why that
+  worker took over), open ones included (rules SW01b, SW03, SW13).
 * AD1: children adopted (REC E11/E12) in the year. PrevPerm: children who started to be
   looked after in the year (rule 630). PlacedAdoption: "should be placed for adoption"
   decisions still standing on 1 April or made in the year, within a period of care that

@@ -2,8 +2,11 @@
 
 ``prepare_import`` reads and checks every file and compares each child with what the
 tracker already holds; if anything is wrong it raises :class:`ImportRefused` with every
-problem (file, row, column, message) and nothing is written. ``apply_import`` then
-writes it all in the caller's transaction and recomputes the children's tracked items.
+problem (file, row, column, message) and nothing is written. ``plan_writes`` works out
+every row to write (reads only) and ``prepare_rows`` encodes them for SQLite's driver;
+``write_import`` then writes them all, with their audit events, in the caller's
+transaction — briefly, since everything was worked out before. The background job
+(``tracker.returns.jobs``) runs these steps and then recomputes the children's items.
 
 Children are matched by CHILD (the tracker's child ID). For a child the tracker already
 holds, a table whose rows are exactly what the tracker would return for that year is
