@@ -59,8 +59,9 @@ def import_group() -> None:
 
 @import_group.command("903")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--year", type=int, help="Collection year by its first year (default: worked out from the dates)")
 @with_appcontext
-def import_903(folder: Path) -> None:
+def import_903(folder: Path, year: int | None) -> None:
     """Load a previous SSDA903 return (the CSV files in FOLDER) into the tracker.
 
     Every row is checked first; if any is wrong, all the problems are listed and nothing
@@ -76,7 +77,7 @@ def import_903(folder: Path) -> None:
     session = db.session
     label = f"tracker import 903 ({os.environ.get('USER', 'unknown')})"
     audit.set_actor(session, None, label=label)
-    record = queue_import(session, files, user_id=None, label=label)
+    record = queue_import(session, files, user_id=None, label=label, year=year)
     session.commit()
     if not claim(session, record.id):
         raise click.ClickException(f"Import {record.id} was taken by another process")

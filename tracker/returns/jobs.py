@@ -60,8 +60,9 @@ log = logging.getLogger("tracker.returns")
 STALE_AFTER = dt.timedelta(minutes=10)
 #: Children whose due dates are worked out per transaction.
 RECOMPUTE_BATCH = 100
-#: How often the scheduler looks for queued imports.
-POLL_SECONDS = 5
+#: How often the scheduler looks for queued imports (each look is a job-run row, kept for
+#: JOB_RUN_KEEP_DAYS: every 15 s makes 5,760 a day).
+POLL_SECONDS = 15
 
 Progress = Callable[[ReturnImport], None]
 
@@ -79,11 +80,13 @@ def unpack(data: bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def queue_import(session: Session, files: Mapping[str, bytes], *, user_id: int | None, label: str) -> ReturnImport:
-    """Store the uploaded files and queue their import (never commits)."""
+def queue_import(session: Session, files: Mapping[str, bytes], *, user_id: int | None, label: str,
+                 year: int | None = None) -> ReturnImport:
+    """Store the uploaded files and queue their import (never commits). ``year``: the
+    collection year, if not to be worked out from the dates in the files."""
     record = ReturnImport(created_at=clock.now(), created_by_id=user_id, created_by_label=label, status="queued",
                           upload=pack(files), file_names=sorted(files), stage="Waiting to start",
-                          done_steps=0, total_steps=0)
+                          done_steps=0, total_steps=0, year=year)
     session.add(record)
     session.flush()
     audit.record(session, action="import_903_queued", entity_type="return_imports", entity_id=record.id,
@@ -137,7 +140,7 @@ def _check_and_write(session: Session, record: ReturnImport, *, today: dt.date, 
     # Reads only: on SQLite, begin without the write lock (see tracker.db).
     token = SQLITE_WRITE_INTENT.set(False)
     try:
-        plan = prepare_import(session, files)
+        plan = prepare_import(session, files, year=record.year)
         writes = plan_writes(session, plan)
         prepared = prepare_rows(session, writes)
     except ImportRefused as exc:
