@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
 from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.codes import ADOPTION_PLACEMENTS
 from tracker.education.models import Pep, TermDate
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
+from tracker.placements.models import Placement
 from tracker.reviews.models import Review
 from tracker.tracking.calendars import add_months, add_working_days, birthday
 from tracker.tracking.models import Action
@@ -183,6 +185,12 @@ def _permanence(session: Session, rng: random.Random, child: Child, period: Care
     session.add(PermanencePlan(child_id=child.id, agreed_on=agreed, plan=plan))
     steps = {"adoption": ["permanence_panel", "should_be_placed_for_adoption", "matched", "placed_for_adoption"],
              "long_term_fostering": ["permanence_panel", "matched"], "sgo": ["permanence_panel"]}.get(plan, [])
+    # A child placed with adopters (A3–A6) was matched before and placed that day.
+    placed = None if placement_order is None else session.scalar(
+        select(Placement.start_on).where(Placement.child_id == child.id,
+                                         Placement.placement_type.in_(ADOPTION_PLACEMENTS),
+                                         Placement.start_on >= placement_order.start_on, Placement.start_on < stop)
+        .order_by(Placement.start_on).limit(1))
     on = agreed
     for kind in steps:
         if placement_order is not None and kind == "permanence_panel":
@@ -190,6 +198,11 @@ def _permanence(session: Session, rng: random.Random, child: Child, period: Care
         elif placement_order is not None and kind == "should_be_placed_for_adoption":
             # The agency decision comes before the court makes the placement order.
             on = max(on + dt.timedelta(days=1), placement_order.start_on - dt.timedelta(days=rng.randint(3, 15)))
+        elif placed is not None and kind == "matched":
+            on = _between(rng, max(on, placement_order.start_on), 1, max(1, (placed - on).days - 5))
+            on = min(on, placed - dt.timedelta(days=1))
+        elif placed is not None and kind == "placed_for_adoption":
+            on = placed
         else:
             on = _between(rng, on, 20, 120)
         if on >= stop:

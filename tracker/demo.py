@@ -23,7 +23,7 @@ from tracker import audit, clock
 from tracker.auth.models import Service, Team, User
 from tracker.auth.services import hash_password
 from tracker.children.models import CarePeriod, Child, LegalStatus
-from tracker.codes import collection_year
+from tracker.codes import FOSTER_PLACEMENTS, collection_year
 from tracker.placements.models import Placement
 
 FIRST = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Leo", "Ivy", "Arthur", "Freya",
@@ -245,10 +245,12 @@ def _upn(rng: random.Random) -> str:
 
 def _make_period(session: Session, rng: random.Random, child: Child, start: dt.date, end: dt.date | None,
                  reason: str | None, today: dt.date) -> None:
-    session.add(CarePeriod(child=child, start_on=start, end_on=end, reason_new_episode="S",
-                           reason_ceased=reason, category_of_need=rng.choice(["N1"] * 6 + ["N2", "N4", "N5", "N8"])))
+    period = CarePeriod(child=child, start_on=start, end_on=end, reason_new_episode="S", reason_ceased=reason,
+                        category_of_need=rng.choice(["N1"] * 6 + ["N2", "N4", "N5", "N8"]))
+    session.add(period)
     age_at_start = (start - child.date_of_birth).days / 365.25
     stop = end or today
+    placement_order: dt.date | None = None
     # Legal status: s.20 for older children and short stays, else interim then full care order.
     if age_at_start >= 13 and rng.random() < 0.5:
         session.add(LegalStatus(child=child, start_on=start, code="V2"))
@@ -265,19 +267,28 @@ def _make_period(session: Session, rng: random.Random, child: Child, start: dt.d
                 po = order_on + dt.timedelta(days=rng.randint(1, 10))
                 if po < stop:
                     session.add(LegalStatus(child=child, start_on=po, code="E1"))
+                    placement_order = po
+    adoption = _adoption_plan(rng, placement_order, end, today)
+    if adoption is not None:
+        # Placed with adopters after the placement order, adopted some months later:
+        # the period of care ends with the adoption order (REC E11 or E12).
+        placed_on, adopted_on, rec = adoption
+        period.end_on, period.reason_ceased = adopted_on, rec
+        end, stop = adopted_on, placed_on
     # Placements: 1–4 moves inside the period, never overlapping.
     n = 1 + min(3, int(rng.expovariate(1.2)))
     span = max(1, (stop - start).days)
     cuts = sorted({start + dt.timedelta(days=rng.randint(1, span - 1)) for _ in range(n - 1)} if span > 2 else set())
     bounds = [start, *[c for c in cuts if start < c < stop], stop]
     carer = 0
+    previous: Placement | None = None
     for k in range(len(bounds) - 1):
         p_start, p_end = bounds[k], bounds[k + 1]
         age = (p_start - child.date_of_birth).days / 365.25
         ptype = _placement_type(rng, age, p_start)
         carer += 1
-        last = k == len(bounds) - 2
-        session.add(Placement(
+        last = k == len(bounds) - 2 and adoption is None
+        previous = Placement(
             child=child, start_on=p_start, end_on=None if (last and end is None) else p_end,
             placement_type=ptype, provider="PR0" if ptype == "P1" else rng.choice(["PR1", "PR1", "PR4", "PR4", "PR5"]),
             postcode_district=rng.choice(DISTRICTS_IN if rng.random() < 0.75 else DISTRICTS_OUT),
@@ -286,8 +297,34 @@ def _make_period(session: Session, rng: random.Random, child: Child, start: dt.d
             weekly_cost=Decimal(rng.choice([450, 520, 780, 950, 4200, 5800])) if ptype != "P1" else None,
             carer_ref=f"CR{rng.randint(1000, 9999)}",
             end_reason=None if (last and end is None) else (
-                "CARPL" if last else rng.choice(["CARPL", "CARPL", "CREQB", "CREQO", "CHILD", "STAND"])),
-        ))
+                "CARPL" if last or adoption is not None and k == len(bounds) - 2
+                else rng.choice(["CARPL", "CARPL", "CREQB", "CREQO", "CHILD", "STAND"])),
+        )
+        session.add(previous)
+    if adoption is not None:
+        placed_on, adopted_on, _rec = adoption
+        # Adopted by the foster carers (A3, the same carer) or placed with new adopters (A4).
+        by_carer = previous is not None and previous.placement_type in FOSTER_PLACEMENTS and rng.random() < 0.4
+        session.add(Placement(
+            child=child, start_on=placed_on, end_on=adopted_on, placement_type="A3" if by_carer else "A4",
+            provider=previous.provider if by_carer and previous is not None else rng.choice(["PR1", "PR2", "PR4"]),
+            postcode_district=rng.choice(DISTRICTS_IN), over_20_miles=False, outside_authority=False,
+            emergency=False, weekly_cost=None,
+            carer_ref=previous.carer_ref if by_carer and previous is not None else f"AD{rng.randint(1000, 9999)}",
+            end_reason="CARPL"))
+
+
+def _adoption_plan(rng: random.Random, placement_order: dt.date | None, end: dt.date | None,
+                   today: dt.date) -> tuple[dt.date, dt.date, str] | None:
+    """For most children with a placement order: when they are placed with their adopters
+    and adopted, if both happen before today (and before care would otherwise end)."""
+    if placement_order is None or rng.random() < 0.35:
+        return None
+    placed_on = placement_order + dt.timedelta(days=rng.randint(40, 150))
+    adopted_on = placed_on + dt.timedelta(days=rng.randint(120, 320))
+    if adopted_on >= today - dt.timedelta(days=1) or (end is not None and adopted_on >= end):
+        return None
+    return placed_on, adopted_on, rng.choice(["E11", "E11", "E11", "E12"])
 
 
 def _placement_type(rng: random.Random, age: float, start: dt.date) -> str:

@@ -67,8 +67,8 @@ def adopted_child(factory: Any) -> Child:
     s.add(Review(child_id=c.id, held_on=D(2026, 10, 1), participation=None))
     s.add(PreviousPermanence(child_id=c.id, option="Z1"))
     s.add(SocialWorkerEpisode(child_id=c.id, worker_ref="SW0001", start_on=D(2025, 5, 1), end_on=D(2026, 6, 30),
-                              end_reason="LEFTRL"))
-    s.add(SocialWorkerEpisode(child_id=c.id, worker_ref="SW0002", start_on=D(2026, 6, 30)))
+                              reason="FCONTA"))
+    s.add(SocialWorkerEpisode(child_id=c.id, worker_ref="SW0002", start_on=D(2026, 6, 30), reason="LEFTRL"))
     s.flush()
     return c
 

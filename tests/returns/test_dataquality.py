@@ -36,10 +36,12 @@ def test_saving_a_placement_shows_what_the_return_still_needs(client, factory, s
                   {"start_on": D(2026, 9, 1), "placement_type": "K2", "provider": "PR4"})
     assert resp.status_code == 302
     warnings = _warnings(client, child)
-    assert "SSDA903 data quality: 3 problems to fix for the return" in warnings
+    assert "SSDA903 data quality: 4 problems to fix for the return" in warnings
     assert "K2 placement from 01/09/2026: record the home and placement postcode (rule 392b)" in warnings
     assert "K2 placement from 01/09/2026: record the provider's Ofsted URN (rule 218)" in warnings
     assert "Started care 01/09/2026: record any previous permanence order (or none) (rule 630)" in warnings
+    assert "No social worker recorded for this year: record who the child's social worker is (SSDA903 " \
+           "SWEpisodes) (rule SW01)" in warnings
     # Fix them on the child's SSDA903 tab.
     tab = plain(client.get(f"/children/{child.id}/ssda903"))
     assert "In the 2026–27 return" in tab and "K2 from 01/09/2026 Not recorded Not recorded Not recorded" in tab
@@ -52,6 +54,8 @@ def test_saving_a_placement_shows_what_the_return_still_needs(client, factory, s
                   {"home_postcode": "de1 1th", "placement_postcode": "DE223BF", "urn": "sc123456"})
     assert good.status_code == 302
     assert submit(client, f"/children/{child.id}/ssda903/details", {"prev_perm": "Z1"}).status_code == 302
+    assert submit(client, f"/children/{child.id}/ssda903/social-workers/new",
+                  {"worker_ref": "SW123456", "start_on": D(2026, 9, 1), "reason": "FCONTA"}).status_code == 302
     assert _warnings(client, child) == ""
     tab = plain(client.get(f"/children/{child.id}/ssda903"))
     assert "01/09/2026 S V2 N1 K2 PR4 DE1 1TH DE22 3BF SC123456" in tab

@@ -87,7 +87,8 @@ def test_every_table_has_its_columns_cohort_and_values(app, factory, session, tm
     ]
     assert body["reviews.csv"] == [[ada, "04/03/2019", "20/04/2026", "PN1"], [ada, "04/03/2019", "01/10/2026", ""],
                                    [bea, "15/06/2010", "07/07/2026", "PN5"]]
-    assert body["uasc.csv"] == [[bea, "F", "15/06/2010", ""]]
+    # UASC status ends at 18 unless another date is recorded (DfE rule 205B).
+    assert body["uasc.csv"] == [[bea, "F", "15/06/2010", "15/06/2028"]]
     # Only Bea was looked after for the whole year. SDQ score, health assessment and
     # teeth check come from her health records; the rest from the OC2 record.
     assert body["oc2.csv"] == [[bea, "15/06/2010", "18", "", "0", "", "1", "0", "1", "1", "0", "1"]]
@@ -98,8 +99,9 @@ def test_every_table_has_its_columns_cohort_and_values(app, factory, session, tm
     assert body["previous_permanence.csv"] == [[cal, "09/09/2014", "P2", "831", "ZZ/05/2019"]]
     assert body["missing.csv"] == [[bea, "15/06/2010", "M", "10/05/2026", "11/05/2026"],
                                    [bea, "15/06/2010", "A", "01/11/2026", ""]]
-    assert body["sw_episodes.csv"] == [[ada, "04/03/2019", "SW0001", "01/05/2025", "30/06/2026", "LEFTRL"],
-                                       [ada, "04/03/2019", "SW0002", "30/06/2026", "", ""]]
+    # SW_REASON is why each worker took over, on the open episode too (rules SW01b, SW13).
+    assert body["sw_episodes.csv"] == [[ada, "04/03/2019", "SW0001", "01/05/2025", "30/06/2026", "FCONTA"],
+                                       [ada, "04/03/2019", "SW0002", "30/06/2026", "", "LEFTRL"]]
     assert body["dolo.csv"] == [[bea, "15/06/2010", "01/09/2026", ""]]
 
 

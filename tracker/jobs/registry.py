@@ -29,7 +29,7 @@ from typing import Any
 
 #: Modules that register jobs when imported. The weekly ``snapshot`` job (issue 8) goes in
 #: ``tracker.meetings.jobs``.
-JOB_MODULES: list[str] = ["tracker.alerts.jobs", "tracker.meetings.jobs"]
+JOB_MODULES: list[str] = ["tracker.alerts.jobs", "tracker.meetings.jobs", "tracker.returns.jobs"]
 
 JobFunc = Callable[[Any], "Mapping[str, Any] | None"]
 TriggerFactory = Callable[[Mapping[str, Any]], Any]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 from tracker import audit, clock
 from tracker.codes import collection_year
 from tracker.extensions import db
+from tracker.returns.parsing import Problem
 
 
 def _actor(action: str) -> None:
@@ -63,31 +65,59 @@ def import_903(folder: Path, year: int | None) -> None:
     """Load a previous SSDA903 return (the CSV files in FOLDER) into the tracker.
 
     Every row is checked first; if any is wrong, all the problems are listed and nothing
-    is imported. Otherwise everything is imported in one transaction.
+    is imported. Otherwise everything is written in one transaction, then the children's
+    due dates are worked out. The import is recorded like one uploaded on the Import
+    page (it appears in its list).
     """
-    from tracker.returns.services import ImportRefused, apply_import, prepare_import
+    from tracker.returns.jobs import claim, fail, queue_import, run_import
 
     files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
     if not files:
         raise click.ClickException(f"No CSV files in {folder}")
     session = db.session
-    _actor("import")
-    try:
-        plan = prepare_import(session, files, year=year)
-    except ImportRefused as exc:
-        session.rollback()
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(f"{len(exc.problems)} problem(s) found; nothing was imported.", err=True)
-        sys.exit(2)
-    y = plan.year
-    click.echo(f"Importing the {y}–{(y + 1) % 100:02d} return: {len(plan.work)} children.")
-    with click.progressbar(length=2 * len(plan.work), label="Importing", show_pos=True) as bar:
-        result = apply_import(session, plan, today=clock.today(), progress=bar.update)
+    label = f"tracker import 903 ({os.environ.get('USER', 'unknown')})"
+    audit.set_actor(session, None, label=label)
+    record = queue_import(session, files, user_id=None, label=label, year=year)
     session.commit()
-    if result.changed:
-        click.echo(f"Done: {result.children_created} children added, {result.children_changed} changed, "
-                   f"{result.rows_written} records written; due dates recomputed.")
+    if not claim(session, record.id):
+        raise click.ClickException(f"Import {record.id} was taken by another process")
+    bar: Any = None
+
+    def progress(r: Any) -> None:
+        nonlocal bar
+        if r.status == "writing" and r.year:
+            y = r.year
+            click.echo(f"Importing the {y}–{(y + 1) % 100:02d} return: {r.total_steps} children.")
+        elif r.status == "recomputing" and r.total_steps:
+            if bar is None:
+                bar = click.progressbar(length=r.total_steps, label="Working out due dates", show_pos=True)
+                bar.__enter__()
+            bar.update(r.done_steps - bar.pos)
+
+    try:
+        run_import(session, record, today=clock.today(), on_progress=progress)
+    except Exception as exc:
+        session.rollback()
+        fail(session, record.id, exc)
+        raise click.ClickException(f"The import failed: {exc}") from exc
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if record.status == "refused":
+        for file, row, column, message in record.problems or []:
+            click.echo(f"error: {Problem(file, row, column, message)}", err=True)
+        click.echo(f"{len(record.problems or [])} problem(s) found; nothing was imported.", err=True)
+        sys.exit(2)
+    result = record.result or {}
+    if result.get("children_created") or result.get("rows_written"):
+        click.echo(f"Done: {result['children_created']} children added, {result['children_changed']} changed, "
+                   f"{result['rows_written']} records written in {result.get('write_seconds', 0):.1f} s; "
+                   f"due dates worked out for {result.get('recompute', {}).get('children', 0)} children.")
+        waiting = result.get("recompute", {}).get("waiting", {})
+        if waiting:
+            click.echo(f"{len(waiting)} children's due dates are not all worked out:")
+            for local_id, message in sorted(waiting.items())[:20]:
+                click.echo(f"  {local_id}: {message}")
     else:
         click.echo("Nothing to change: the tracker already holds everything in this return.")
 

@@ -439,6 +439,18 @@ def _missing_open(c: Context) -> list[str]:
     return out
 
 
+# Social workers ------------------------------------------------------------------------
+
+@rule("SW01", "No social worker recorded for a child looked after", RETURN)
+def _social_worker(c: Context) -> list[str]:
+    if c.year < rcodes.SW_EPISODES_FROM or not _not_short_break(c):
+        return []
+    if any(start <= c.last and (end is None or end >= c.first) for _ref, start, end, _r in c.facts.sw_episodes):
+        return []
+    return ["No social worker recorded for this year: record who the child's social worker is (SSDA903 "
+            "SWEpisodes)"]
+
+
 def check_child(facts: ReturnFacts, year: int) -> list[Finding]:
     """Every data-quality problem for one child in the collection year."""
     episodes = derive_episodes(facts)

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.auth.models import User
+from tracker.children.models import Child
 from tracker.codes import (
     ADOPTION_PLACEMENTS,
     FOSTER_PLACEMENTS,
@@ -37,10 +39,12 @@ from tracker.returns.models import (
     AdoptionDecisionReversal,
     AdoptionReturn,
     ChildReturnDetail,
+    DeprivationOfLiberty,
     MissingEpisode,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,
+    SocialWorkerEpisode,
 )
 from tracker.tracking.calendars import birthday
 
@@ -72,16 +76,25 @@ def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> No
              for p in session.execute(select(Placement.id, Placement.outside_authority, Placement.over_20_miles))}
     agencies = [f"SC{r.randint(100000, 999999)}" for _ in range(12)]
     this_year = collection_year(today)
+    allocated = {cid: worker for cid, worker in session.execute(select(Child.id, Child.allocated_worker_id))}
+    workers = list(session.scalars(select(User.id).where(User.role == "social_worker").order_by(User.id)))
     for f in sorted(facts.values(), key=lambda f: f.id):
         if not f.periods:
             continue
         _placements(session, r, f, flags, agencies)
         _details(session, r, f, today)
-        _oc2(session, r, f, (this_year - 1, this_year))
+        _oc2(session, r, f, range(collection_year(f.periods[0].start), this_year + 1))
         _previous_permanence(session, r, f)
         _missing(session, r, f, today)
         _adoption(session, r, f)
+        _social_workers(session, r, f, allocated.get(f.id), workers, today)
+        _deprivation_of_liberty(session, r, f, today)
     session.flush()
+
+
+def worker_ref(user_id: int) -> str:
+    """The SW_ID the return carries for a worker (the DfE asks for an ID, never a name)."""
+    return f"SW{user_id:06d}"
 
 
 def _pick(r: random.Random, pool: Sequence[str], avoid: set[str | None]) -> str:
@@ -137,7 +150,8 @@ def _details(session: Session, r: random.Random, f: ReturnFacts, today: dt.date)
                                       uasc_ceased_on=ceased))
 
 
-def _oc2(session: Session, r: random.Random, f: ReturnFacts, years: Sequence[int]) -> None:
+def _oc2(session: Session, r: random.Random, f: ReturnFacts, years: Iterable[int]) -> None:
+    """OC2 for every collection year the child was looked after for the whole of."""
     for year in years:
         first, last = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
         if not any(p.start <= first and (p.end is None or p.end >= last) for p in f.periods):
@@ -150,8 +164,9 @@ def _oc2(session: Session, r: random.Random, f: ReturnFacts, years: Sequence[int
         if not any(first <= d <= last for d, _ in f.sdq):
             turned_4_or_17 = first <= birthday(f.dob, 4) <= last or first <= birthday(f.dob, 17) <= last
             sdq_reason = "SDQ1" if turned_4_or_17 else r.choice(["SDQ2", "SDQ4", "SDQ5"])
+        # CONVICTED is for children aged 10 or over at 31 March (DfE rule 543).
         session.add(Oc2Record(child_id=f.id, year=year, as_returned=False, sdq_reason=sdq_reason,
-                              convicted=(r.random() < 0.04) if age >= 10 else None,
+                              convicted=(r.random() < 0.04) if birthday(f.dob, 10) < last else None,
                               immunisations=r.random() < 0.9, substance_misuse=misuse,
                               intervention_received=received, intervention_offered=offered))
 
@@ -203,3 +218,61 @@ def _adoption(session: Session, r: random.Random, f: ReturnFacts) -> None:
         session.add(AdoptionReturn(child_id=f.id, by_foster_carer=bool(last and last.place in ("A3", "A5")),
                                    adopters_count=2 if couple else 1, adopters_sex="MF" if couple else "F1",
                                    adopters_legal_status="L11" if couple else "L0"))
+
+
+#: Why a child's social worker changed (SW_REASON), most common first.
+SW_CHANGES = ["LEFTRL"] * 4 + ["MANAGE"] * 3 + ["ORGRST", "TSPROC", "TSPROC", "CHCHAN", "PCCHAN", "ABSENC", "OTHERS"]
+
+
+def _social_workers(session: Session, r: random.Random, f: ReturnFacts, current: int | None, workers: list[int],
+                    today: dt.date) -> None:
+    """SWEpisodes from the first contact (when the child came into care, or a few weeks
+    before) to today: a new worker every year or two, each taking over the day the last
+    one stopped, the last one the child's allocated worker. A child back in care after
+    more than two months out starts again with a first contact (FCONTA) the day after the
+    last worker stopped. The last episode stays open (DfE rule SW17)."""
+    if not workers:
+        return
+    spells: list[dt.date] = []
+    last_end: dt.date | None = None
+    for p in f.periods:
+        if not spells or last_end is None or (p.start - last_end).days > 60:
+            spells.append(p.start)
+        last_end = p.end
+    episodes: list[list[object]] = []  # [start, end, worker, reason]
+    for n, start in enumerate(spells):
+        on = start - dt.timedelta(days=r.randint(7, 60)) if r.random() < 0.3 else start
+        if episodes:
+            on = max(on, episodes[-1][0] + dt.timedelta(days=4))  # type: ignore[operator]
+            episodes[-1][1] = on - dt.timedelta(days=1)
+        stop = spells[n + 1] - dt.timedelta(days=60) if n + 1 < len(spells) else today
+        worker, reason = r.choice(workers), "FCONTA"
+        while True:
+            nxt = on + dt.timedelta(days=r.randint(120, 700))
+            episodes.append([on, None, worker, reason])
+            if nxt >= stop - dt.timedelta(days=3):
+                break
+            episodes[-1][1] = nxt
+            worker = r.choice([w for w in workers if w != worker] or workers)
+            on, reason = nxt, r.choice(SW_CHANGES)
+    if current is not None:
+        episodes[-1][2] = current
+    for start_on, end_on, worker, reason in episodes:
+        session.add(SocialWorkerEpisode(child_id=f.id, worker_ref=worker_ref(worker),  # type: ignore[arg-type]
+                                        start_on=start_on, end_on=end_on, reason=reason))
+
+
+def _deprivation_of_liberty(session: Session, r: random.Random, f: ReturnFacts, today: dt.date) -> None:
+    """Deprivation of liberty orders for some children aged 10 or over in a children's
+    home (K2), inside the placement (DfE rules 707, 709 and 710 from 2026–27)."""
+    for p in f.placements:
+        end = p.end or today
+        if p.place != "K2" or f.age_on(p.start) < 10 or (end - p.start).days < 60 or r.random() > 0.3:
+            continue
+        start = p.start + dt.timedelta(days=r.randint(0, 20))
+        finish = start + dt.timedelta(days=r.randint(28, 240))
+        if finish >= end - dt.timedelta(days=1):
+            finish = None if p.end is None else end - dt.timedelta(days=1)
+        if finish is not None and finish <= start:
+            continue
+        session.add(DeprivationOfLiberty(child_id=f.id, start_on=start, end_on=finish))

@@ -13,6 +13,9 @@ Who is in each table (codes.md §6, and the DfE validation rules that define the
   recorded from 3 months before to 1 month after it, except 17- and 18-year-olds who were
   still looked after on that birthday or left care on or after it (rules 1007, 1016).
   Young people in the cohort with nothing recorded are data-quality warnings, not blank rows.
+* UASC DUC: the date recorded, otherwise the 18th birthday (rule 205B). SWEpisodes:
+  every social worker episode overlapping the year, each with its SW_REASON (why that
+  worker took over), open ones included (rules SW01b, SW03, SW13).
 * AD1: children adopted (REC E11/E12) in the year. PrevPerm: children who started to be
   looked after in the year (rule 630). PlacedAdoption: "should be placed for adoption"
   decisions still standing on 1 April or made in the year, within a period of care that
@@ -97,6 +100,12 @@ def oc3_record(f: ReturnFacts, year: int, episodes: list[Episode]) -> tuple[int,
     return None
 
 
+def uasc_ceased(f: ReturnFacts) -> dt.date:
+    """UASC DUC: the date recorded, otherwise the 18th birthday, when UASC status ends
+    (DfE guidance; rule 205B compares it with last year's)."""
+    return f.uasc_ceased_on or birthday(f.dob, 18)
+
+
 def header_row(f: ReturnFacts, year: int, *, in_care: bool = True) -> Row:
     """The child's Header row. MOTHER and MC_DOB are for girls looked after in the year
     (not for care leavers in OC3 only, rule 628), as at 31 March: a first child born
@@ -137,7 +146,7 @@ def build_return(facts: Iterable[ReturnFacts], year: int) -> ReturnData:
             if first <= held_on <= last:
                 rows["Reviews"].append((child, dob, fmt_date(held_on), code or ""))
         if f.uasc or f.uasc_ceased_on:
-            rows["UASC"].append((child, sex_code(f.sex, year), dob, fmt_date(f.uasc_ceased_on)))
+            rows["UASC"].append((child, sex_code(f.sex, year), dob, fmt_date(uasc_ceased(f))))
         if continuously_looked_after(eps, year):
             rows["OC2"].append((child, dob, *_oc2_values(f, year)))
         adopted = next((e for e in eps if e.rec in ("E11", "E12") and e.end and first <= e.end <= last), None)
@@ -158,7 +167,7 @@ def build_return(facts: Iterable[ReturnFacts], year: int) -> ReturnData:
                 if start <= last and (end is None or end >= first):
                     ended = end is not None and end <= last
                     rows["SWEpisodes"].append((child, dob, ref, fmt_date(start), fmt_date(end if ended else None),
-                                               (reason or "") if ended else ""))
+                                               reason or ""))
         if "DoLo" in rows:
             for start, end in f.dolo:
                 if start <= last and (end is None or end >= first):

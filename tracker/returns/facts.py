@@ -223,9 +223,9 @@ def load_facts(session: Session, child_ids: Sequence[int] | None = None) -> dict
                             MissingEpisode.end_on), MissingEpisode.child_id):
         f.missing.append((r.kind, r.start_on, r.end_on))
     for f, r in each(select(SocialWorkerEpisode.child_id, SocialWorkerEpisode.worker_ref, SocialWorkerEpisode.start_on,
-                            SocialWorkerEpisode.end_on, SocialWorkerEpisode.end_reason),
+                            SocialWorkerEpisode.end_on, SocialWorkerEpisode.reason),
                      SocialWorkerEpisode.child_id):
-        f.sw_episodes.append((r.worker_ref, r.start_on, r.end_on, r.end_reason))
+        f.sw_episodes.append((r.worker_ref, r.start_on, r.end_on, r.reason))
     for f, r in each(select(DeprivationOfLiberty.child_id, DeprivationOfLiberty.start_on, DeprivationOfLiberty.end_on),
                      DeprivationOfLiberty.child_id):
         f.dolo.append((r.start_on, r.end_on))

@@ -94,3 +94,27 @@ class AdoptionForm(FlaskForm):
                 "adopters_count": int(self.adopters_count.data) if self.adopters_count.data else None,
                 "adopters_sex": self.adopters_sex.data or None,
                 "adopters_legal_status": self.adopters_legal_status.data or None}
+
+
+class SocialWorkerEpisodeForm(VersionedForm):
+    worker_ref = StringField("Social worker's ID (903 SW_ID)", widget=GovTextInput(),
+                             description="SW and their Social Work England registration number, like SW123456")
+    start_on = GovDateField("Date this social worker took over (903 SW_DECOM)", description="For example, 27 3 2026")
+    end_on = GovDateField("Date they stopped being the child's social worker (903 SW_DEC)",
+                          description="Leave blank if they still are")
+    reason = code_select("Why this social worker took over (903 SW_REASON)", rcodes.SW_REASON, optional=True,
+                         description="First contact for a new case; otherwise why the social worker changed")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {"worker_ref": self.worker_ref.data, "start_on": self.start_on.data, "end_on": self.end_on.data,
+                "reason": self.reason.data or None}
+
+
+class DeprivationOfLibertyForm(VersionedForm):
+    start_on = GovDateField("Date the order started (903 DOLO_START)", description="For example, 27 3 2026")
+    end_on = GovDateField("Date the order ended (903 DOLO_END)", description="Leave blank if it is still in force")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {"start_on": self.start_on.data, "end_on": self.end_on.data}

@@ -13,10 +13,22 @@ Codes keep their official 903 values (``tracker.returns.codes``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import audit
 from tracker.audit import Audited
 from tracker.db import Base, Versioned
 from tracker.placements.models import Placement
@@ -181,12 +193,15 @@ class MissingEpisode(Audited, Versioned, Base):
 
 
 class SocialWorkerEpisode(Audited, Versioned, Base):
-    """SWEpisodes: who the child's social worker was (SW_ID), from when, and why it changed."""
+    """SWEpisodes: who the child's social worker was (SW_ID), from when (SW_DECOM) to
+    when (SW_DEC), and why this worker took over (SW_REASON: FCONTA for the first, then
+    the reason the social worker changed). Every episode carries its reason, open or not
+    (DfE rules SW01b, SW03 and SW13)."""
 
     __tablename__ = "social_worker_episodes"
     __table_args__ = (
         UniqueConstraint("child_id", "start_on"),
-        CheckConstraint(_in("end_reason", SW_REASONS), name="end_reason"),
+        CheckConstraint(_in("reason", SW_REASONS), name="reason"),
         CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
     )
 
@@ -195,7 +210,8 @@ class SocialWorkerEpisode(Audited, Versioned, Base):
     worker_ref: Mapped[str] = mapped_column(String(12))
     start_on: Mapped[dt.date]
     end_on: Mapped[dt.date | None]
-    end_reason: Mapped[str | None] = mapped_column(String(6))
+    #: SW_REASON. Blank only in returns loaded from before 2023–24, when it was optional.
+    reason: Mapped[str | None] = mapped_column(String(6))
 
 
 class DeprivationOfLiberty(Audited, Versioned, Base):
@@ -211,3 +227,56 @@ class DeprivationOfLiberty(Audited, Versioned, Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
     start_on: Mapped[dt.date]
     end_on: Mapped[dt.date | None]
+
+
+IMPORT_STATUSES = ("queued", "checking", "writing", "recomputing", "done", "refused", "failed")
+#: Statuses an import ends in.
+IMPORT_FINISHED = ("done", "refused", "failed")
+
+
+class ReturnImport(Base):
+    """One upload of a previous return, imported in the background (``import-903`` job).
+
+    The web request only stores the files here and queues the import; the scheduler
+    process (or ``tracker import 903``) checks everything, writes it in one short
+    transaction, then works out the children's due dates in batches. Progress, the
+    problems found or the result live on this row, so the progress page survives a
+    reload. The uploaded files are deleted as soon as the return is written or refused.
+    """
+
+    __tablename__ = "return_imports"
+    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES, nullable=False), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: Who queued it, as text (a user's email, or the CLI and the system user).
+    created_by_label: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    #: The uploaded CSV files, zipped (kept only until the return is written or refused).
+    upload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    file_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    year: Mapped[int | None]
+    #: What is happening now, in words, and how far through it is.
+    stage: Mapped[str | None] = mapped_column(String(200))
+    done_steps: Mapped[int] = mapped_column(Integer, default=0)
+    total_steps: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime | None]
+    #: Last sign of life from the process doing it (a stalled import is taken over).
+    heartbeat_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    #: Every problem that refused the import: [file, row, column, message].
+    problems: Mapped[list[list[Any]] | None] = mapped_column(JSON)
+    #: Counts written, the recompute's outcome and the write-lock time (see importer).
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Children whose due dates are still to be worked out after the write.
+    pending_child_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in IMPORT_FINISHED
+
+
+audit.exempt("return_imports", "import bookkeeping (status, progress); queuing an import and everything it writes "
+                               "are audited")

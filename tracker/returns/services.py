@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
-from tracker.children.services import check_version
+from tracker.children.services import check_fact_date, check_version
 from tracker.errors import ValidationError
 from tracker.placements.models import Placement
 from tracker.returns import codes as rcodes
@@ -18,21 +18,28 @@ from tracker.returns.importer import (
     ImportPlan,
     ImportRefused,
     ImportResult,
-    apply_import,
+    Writes,
     import_return,
+    plan_writes,
     prepare_import,
+    write_import,
 )
 from tracker.returns.models import (
     AdoptionReturn,
     ChildReturnDetail,
+    DeprivationOfLiberty,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,
+    SocialWorkerEpisode,
 )
 from tracker.tracking.calendars import birthday
 
-__all__ = ["ImportPlan", "ImportRefused", "ImportResult", "apply_import", "import_return", "prepare_import",
-           "record_adoption_details", "record_child_details", "record_oc2", "record_placement_details"]
+__all__ = ["ImportPlan", "ImportRefused", "ImportResult", "Writes", "import_return", "plan_writes", "prepare_import",
+           "write_import",
+           "record_adoption_details", "record_child_details", "record_oc2", "record_placement_details",
+           "record_social_worker", "update_social_worker", "delete_social_worker", "record_deprivation_of_liberty",
+           "update_deprivation_of_liberty", "delete_deprivation_of_liberty"]
 
 
 def _one(session: Session, model: Any, **key: Any) -> Any:
@@ -165,3 +172,166 @@ def record_adoption_details(session: Session, child: Child, data: dict[str, Any]
     record.adopters_sex, record.adopters_legal_status = sex, status
     session.flush()
     return record
+
+
+# Social-worker episodes (SWEpisodes) and deprivation of liberty orders (DoLo) ----------
+
+def _dated_checks(session: Session, child: Child, start: dt.date | None, end: dt.date | None, *, today: dt.date,
+                  what: str, in_care: bool) -> dict[str, str]:
+    errors = check_fact_date(session, child, start, today=today, field="start_on", what=f"The date the {what} started",
+                             in_care=in_care)
+    if end is not None:
+        if end > today:
+            errors["end_on"] = f"The date the {what} ended must be today or in the past"
+        elif start is not None and end <= start:
+            errors["end_on"] = f"The date the {what} ended must be after the date it started ({start:%d/%m/%Y})"
+    return errors
+
+
+def _overlap(others: list[Any], start: dt.date, end: dt.date | None) -> Any | None:
+    """The first of ``others`` whose dates overlap start–end (an open one runs on)."""
+    for o in others:
+        if start < (o.end_on or dt.date.max) and o.start_on < (end or dt.date.max):
+            return o
+    return None
+
+
+def _check_social_worker(session: Session, child: Child, data: dict[str, Any], *, today: dt.date,
+                         record: SocialWorkerEpisode | None = None) -> tuple[dict[str, Any], list[Any]]:
+    ref = (data.get("worker_ref") or "").strip().upper().replace(" ", "")
+    start, end, reason = data.get("start_on"), data.get("end_on"), data.get("reason") or None
+    errors = _dated_checks(session, child, start, end, today=today, what="social worker episode", in_care=False)
+    if not ref:
+        errors["worker_ref"] = "Enter the social worker's ID"
+    elif not rcodes.SW_ID_RE.match(ref) or len(ref) > 12:
+        errors["worker_ref"] = ("Enter the social worker's ID: SW and their Social Work England registration "
+                                "number, like SW123456 (XX and a number if they have none)")
+    if reason is None:
+        errors["reason"] = "Select why this social worker took over"
+    elif reason not in rcodes.SW_REASON:
+        errors["reason"] = "Select why this social worker took over from the list"
+    others = [e for e in session.scalars(select(SocialWorkerEpisode).where(SocialWorkerEpisode.child_id == child.id)
+                                         .order_by(SocialWorkerEpisode.start_on))
+              if record is None or e.id != record.id]
+    if start is not None and "start_on" not in errors:
+        if any(o.start_on == start for o in others):
+            errors["start_on"] = f"A social worker episode starting {start:%d/%m/%Y} is already recorded"
+        else:
+            # Recording a new worker ends the open episode before it that day (a change of
+            # social worker); any other overlap is a mistake to correct first.
+            ending = None if record is not None else next(
+                (o for o in others if o.end_on is None and o.start_on < start and end is None), None)
+            clash = _overlap([o for o in others if o is not ending], start, end)
+            if clash is not None:
+                errors["start_on"] = (f"This overlaps {clash.worker_ref}'s episode from {clash.start_on:%d/%m/%Y}"
+                                      + (f" to {clash.end_on:%d/%m/%Y}" if clash.end_on else " (still open)")
+                                      + "; correct that one first")
+            before = [o for o in others if o.start_on < start]
+            if reason == "FCONTA" and before and (before[-1].end_on is None or before[-1].end_on >= start):
+                errors["reason"] = ("First contact is for a new case; this worker took over from "
+                                    f"{before[-1].worker_ref}: select why the social worker changed")
+    if errors:
+        raise ValidationError(errors)
+    return {"worker_ref": ref, "start_on": start, "end_on": end, "reason": reason}, others
+
+
+def record_social_worker(session: Session, child: Child, data: dict[str, Any], *, today: dt.date
+                         ) -> SocialWorkerEpisode:
+    """A new social worker for the child (SWEpisodes). The current worker's open episode,
+    if it started earlier, ends the day the new one starts."""
+    values, others = _check_social_worker(session, child, data, today=today)
+    for o in others:
+        if o.end_on is None and o.start_on < values["start_on"] and values["end_on"] is None:
+            o.end_on = values["start_on"]
+    record = SocialWorkerEpisode(child_id=child.id, **values)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def update_social_worker(session: Session, record: SocialWorkerEpisode, data: dict[str, Any], *, today: dt.date,
+                         expected_version: int | None = None) -> SocialWorkerEpisode:
+    check_version(record, expected_version)
+    child = session.get(Child, record.child_id)
+    assert child is not None
+    values, _others = _check_social_worker(session, child, data, today=today, record=record)
+    for key, value in values.items():
+        setattr(record, key, value)
+    session.flush()
+    return record
+
+
+def handed_over_by(session: Session, record: SocialWorkerEpisode) -> SocialWorkerEpisode | None:
+    """The episode that ended the day ``record`` started, if ``record`` is the child's
+    current (open, latest) one: deleting ``record`` gives that worker the child back."""
+    if record.end_on is not None:
+        return None
+    episodes = list(session.scalars(select(SocialWorkerEpisode).where(SocialWorkerEpisode.child_id == record.child_id)
+                                    .order_by(SocialWorkerEpisode.start_on)))
+    if episodes[-1].id != record.id or len(episodes) < 2:
+        return None
+    before = episodes[-2]
+    return before if before.end_on == record.start_on else None
+
+
+def delete_social_worker(session: Session, record: SocialWorkerEpisode, *, expected_version: int | None = None
+                         ) -> None:
+    """Delete an episode recorded by mistake. If it was the current one and took over from
+    an episode that ended that day, that episode is open again (the reverse of recording)."""
+    check_version(record, expected_version)
+    previous = handed_over_by(session, record)
+    session.delete(record)
+    if previous is not None:
+        previous.end_on = None
+    session.flush()
+
+
+def _check_dolo(session: Session, child: Child, data: dict[str, Any], *, today: dt.date,
+                record: DeprivationOfLiberty | None = None) -> dict[str, Any]:
+    start, end = data.get("start_on"), data.get("end_on")
+    errors = _dated_checks(session, child, start, end, today=today, what="order", in_care=True)
+    if start is not None and "start_on" not in errors:
+        period = next(p for p in child.care_periods if p.start_on <= start and (p.end_on is None or start <= p.end_on))
+        if end is not None and "end_on" not in errors and period.end_on is not None and end > period.end_on:
+            errors["end_on"] = f"The order must end by the day the child left care ({period.end_on:%d/%m/%Y})"
+        elif end is None and period.end_on is not None:
+            errors["end_on"] = (f"The child left care on {period.end_on:%d/%m/%Y}: enter the date the order ended "
+                                "(DfE rule 707)")
+        others = [o for o in session.scalars(select(DeprivationOfLiberty)
+                                             .where(DeprivationOfLiberty.child_id == child.id))
+                  if record is None or o.id != record.id]
+        clash = _overlap(others, start, end)
+        if clash is not None:
+            errors["start_on"] = (f"This overlaps the order from {clash.start_on:%d/%m/%Y}"
+                                  + (f" to {clash.end_on:%d/%m/%Y}" if clash.end_on else " (still in force)")
+                                  + "; a child has one order at a time (DfE rule 705)")
+    if errors:
+        raise ValidationError(errors)
+    return {"start_on": start, "end_on": end}
+
+
+def record_deprivation_of_liberty(session: Session, child: Child, data: dict[str, Any], *, today: dt.date
+                                  ) -> DeprivationOfLiberty:
+    """A deprivation of liberty order (DoLo, returned from 2026–27)."""
+    record = DeprivationOfLiberty(child_id=child.id, **_check_dolo(session, child, data, today=today))
+    session.add(record)
+    session.flush()
+    return record
+
+
+def update_deprivation_of_liberty(session: Session, record: DeprivationOfLiberty, data: dict[str, Any], *,
+                                  today: dt.date, expected_version: int | None = None) -> DeprivationOfLiberty:
+    check_version(record, expected_version)
+    child = session.get(Child, record.child_id)
+    assert child is not None
+    for key, value in _check_dolo(session, child, data, today=today, record=record).items():
+        setattr(record, key, value)
+    session.flush()
+    return record
+
+
+def delete_deprivation_of_liberty(session: Session, record: DeprivationOfLiberty, *,
+                                  expected_version: int | None = None) -> None:
+    check_version(record, expected_version)
+    session.delete(record)
+    session.flush()

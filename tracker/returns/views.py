@@ -6,7 +6,7 @@ import io
 import zipfile
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
@@ -15,27 +15,40 @@ from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
 from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_CHILDREN, VIEW_REPORTS
-from tracker.children.views import get_child_or_403
+from tracker.children.views import (
+    correct_fact,
+    delete_fact,
+    get_child_or_403,
+    get_record_or_404,
+    record_fact,
+)
 from tracker.codes import collection_year
 from tracker.extensions import db
 from tracker.placements.models import Placement
+from tracker.returns import codes as rcodes
 from tracker.returns import queries, services
 from tracker.returns.dataquality import RULES_BY_CODE
 from tracker.returns.forms import (
     AdoptionForm,
     ChildReturnForm,
+    DeprivationOfLibertyForm,
     Oc2Form,
     PlacementReturnForm,
+    SocialWorkerEpisodeForm,
     from_bool,
 )
+from tracker.returns.jobs import queue_import
 from tracker.returns.models import (
     AdoptionReturn,
     ChildReturnDetail,
+    DeprivationOfLiberty,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,
+    ReturnImport,
+    SocialWorkerEpisode,
 )
-from tracker.returns.services import ImportRefused
+from tracker.returns.parsing import Problem
 from tracker.web import requires, save
 from tracker.web.nav import CHILD_TABS
 
@@ -94,28 +107,40 @@ def download_return() -> Response:
 @bp.route("/returns/import", methods=["GET", "POST"])
 @requires(EXPORT_RETURN)
 def import_return() -> Any:
+    """Upload: the files are stored and queued; the import runs in the background
+    (``tracker.returns.jobs``) and its page shows how it goes."""
     form = ImportForm()
-    problems = None
     if form.validate_on_submit():
         files = {f.filename: f.read() for f in request.files.getlist("files") if f and f.filename}
         if not files:
             form.files.errors = ["Select the CSV files of the return"]
         else:
-            try:
-                result = services.import_return(db.session, files, today=clock.today())
-            except ImportRefused as exc:
-                db.session.rollback()
-                problems = exc.problems
-            else:
-                db.session.commit()
-                if result.changed:
-                    flash(f"Imported the {label(result.year)} return: {result.children_created} children added, "
-                          f"{result.children_changed} changed, {result.rows_written} records written.", "success")
-                else:
-                    flash(f"Nothing to change: the tracker already holds everything in the {label(result.year)} "
-                          "return.", "success")
-                return redirect(url_for("returns.index", year=result.year))
-    return render_template("returns/import.html", form=form, problems=problems)
+            record = queue_import(db.session, files, user_id=current_user.id, label=current_user.email)
+            db.session.commit()
+            return redirect(url_for("returns.show_import", import_id=record.id))
+    return render_template("returns/import.html", form=form, imports=queries.list_imports(db.session),
+                           label=label)
+
+
+@bp.route("/returns/imports/<int:import_id>")
+@requires(EXPORT_RETURN)
+def show_import(import_id: int) -> Any:
+    record = db.session.get(ReturnImport, import_id)
+    if record is None:
+        abort(404)
+    waiting = queries.list_waiting_children(db.session, record)
+    return render_template("returns/import_progress.html", record=record, label=label, waiting=waiting,
+                           result=record.result or {}, problems=[Problem(*p) for p in record.problems or []])
+
+
+IMPORT_STATUS = {"queued": "Waiting to start", "checking": "Checking the files", "writing": "Writing the records",
+                 "recomputing": "Working out due dates", "done": "Imported", "refused": "Refused: nothing imported",
+                 "failed": "Stopped"}
+
+
+@bp.app_template_global()
+def import_status(record: ReturnImport) -> str:
+    return IMPORT_STATUS.get(record.status, record.status)
 
 
 @bp.route("/data-quality")
@@ -168,7 +193,10 @@ def child_return(child_id: int) -> Any:
                            detail=_one(ChildReturnDetail, child_id=child.id),
                            prev_perm=_one(PreviousPermanence, child_id=child.id),
                            oc2=_one(Oc2Record, child_id=child.id, year=year),
-                           adoption=_one(AdoptionReturn, child_id=child.id))
+                           adoption=_one(AdoptionReturn, child_id=child.id),
+                           social_workers=queries.list_social_workers(db.session, child.id),
+                           dolos=queries.list_deprivation_of_liberty(db.session, child.id),
+                           sw_reasons=rcodes.SW_REASON)
 
 
 @bp.route("/children/<int:child_id>/ssda903/details", methods=["GET", "POST"])
@@ -260,3 +288,98 @@ def edit_adoption(child_id: int) -> Any:
     return render_template("_components/form_page.html", form=form, heading="Adoption details (AD1)",
                            caption=child.name, back_url=_back(child.id),
                            intro="The dates of the decision and of matching come from the permanence milestones.")
+
+
+# Social-worker episodes and deprivation of liberty orders: record, correct, delete -------
+
+def describe_social_worker(e: SocialWorkerEpisode) -> list[tuple[str, str]]:
+    return [("Social worker's ID", e.worker_ref), ("Took over", f"{e.start_on:%d/%m/%Y}"),
+            ("Stopped", f"{e.end_on:%d/%m/%Y}" if e.end_on else "Still the child's social worker"),
+            ("Why they took over", rcodes.SW_REASON.label(e.reason) if e.reason else "Not recorded")]
+
+
+def describe_social_worker_deletion(e: SocialWorkerEpisode) -> list[tuple[str, str]]:
+    rows = describe_social_worker(e)
+    previous = services.handed_over_by(db.session, e)
+    if previous is not None:
+        rows.append(("If you delete it", f"{previous.worker_ref} is the child's social worker again (their episode "
+                                         f"from {previous.start_on:%d/%m/%Y} is open again)"))
+    return rows
+
+
+def describe_dolo(o: DeprivationOfLiberty) -> list[tuple[str, str]]:
+    return [("Started", f"{o.start_on:%d/%m/%Y}"), ("Ended", f"{o.end_on:%d/%m/%Y}" if o.end_on else "Still in force")]
+
+
+@bp.route("/children/<int:child_id>/ssda903/social-workers/new", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def record_social_worker(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    form = SocialWorkerEpisodeForm()
+    return record_fact(form, lambda: services.record_social_worker(db.session, child, form.data_for_service(),
+                                                                   today=clock.today()),
+                       child=child, success="Social worker recorded", heading="Record a social worker",
+                       back_url=_back(child.id),
+                       intro="For the SSDA903 return (SWEpisodes). If the child has a social worker now, their "
+                             "episode ends the day this one starts.")
+
+
+@bp.route("/children/<int:child_id>/ssda903/social-workers/<int:record_id>/edit", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_social_worker(child_id: int, record_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    record = get_record_or_404(SocialWorkerEpisode, child, record_id)
+    form = SocialWorkerEpisodeForm(obj=record)
+    return correct_fact(form, record, lambda version: services.update_social_worker(
+        db.session, record, form.data_for_service(), today=clock.today(), expected_version=version),
+        child=child, describe=describe_social_worker, success="Social worker episode corrected",
+        heading="Correct a social worker episode", back_url=_back(child.id))
+
+
+@bp.route("/children/<int:child_id>/ssda903/social-workers/<int:record_id>/delete", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def delete_social_worker(child_id: int, record_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    record = get_record_or_404(SocialWorkerEpisode, child, record_id)
+    return delete_fact(record, lambda version: services.delete_social_worker(db.session, record,
+                                                                             expected_version=version),
+                       child=child, describe=describe_social_worker_deletion, success="Social worker episode deleted",
+                       heading="Delete this social worker episode?", back_url=_back(child.id))
+
+
+@bp.route("/children/<int:child_id>/ssda903/deprivation-of-liberty/new", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def record_deprivation_of_liberty(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    form = DeprivationOfLibertyForm()
+    return record_fact(form, lambda: services.record_deprivation_of_liberty(db.session, child,
+                                                                            form.data_for_service(),
+                                                                            today=clock.today()),
+                       child=child, success="Deprivation of liberty order recorded",
+                       heading="Record a deprivation of liberty order", back_url=_back(child.id),
+                       intro="For the SSDA903 return (DoLo, from 2026–27): an order made while the child is "
+                             "looked after.")
+
+
+@bp.route("/children/<int:child_id>/ssda903/deprivation-of-liberty/<int:record_id>/edit", methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def edit_deprivation_of_liberty(child_id: int, record_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    record = get_record_or_404(DeprivationOfLiberty, child, record_id)
+    form = DeprivationOfLibertyForm(obj=record)
+    return correct_fact(form, record, lambda version: services.update_deprivation_of_liberty(
+        db.session, record, form.data_for_service(), today=clock.today(), expected_version=version),
+        child=child, describe=describe_dolo, success="Deprivation of liberty order corrected",
+        heading="Correct a deprivation of liberty order", back_url=_back(child.id))
+
+
+@bp.route("/children/<int:child_id>/ssda903/deprivation-of-liberty/<int:record_id>/delete",
+          methods=["GET", "POST"])
+@requires(EDIT_CASE)
+def delete_deprivation_of_liberty(child_id: int, record_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    record = get_record_or_404(DeprivationOfLiberty, child, record_id)
+    return delete_fact(record, lambda version: services.delete_deprivation_of_liberty(db.session, record,
+                                                                                      expected_version=version),
+                       child=child, describe=describe_dolo, success="Deprivation of liberty order deleted",
+                       heading="Delete this deprivation of liberty order?", back_url=_back(child.id))
