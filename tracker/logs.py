@@ -113,11 +113,12 @@ def init_app(app: Flask) -> None:
         if rid:
             resp.headers["X-Request-ID"] = rid
             started = g.get("request_started", time.perf_counter())
-            access_log.info("%s %s %s", request.method, request.path, resp.status_code,
-                            extra=_access_fields(resp, started))
+            fields = _access_fields(resp, started)
+            access_log.info("%s %s %s", fields["method"], fields["path"], fields["status"], extra=fields)
         return resp
 
 
 def _access_fields(resp: Response, started: float) -> dict[str, Any]:
-    return {"method": request.method, "path": request.path, "status": resp.status_code,
+    # The full path, with any prefix the app is served under (SCRIPT_NAME).
+    return {"method": request.method, "path": request.script_root + request.path, "status": resp.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1)}

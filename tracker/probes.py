@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock
@@ -55,12 +55,12 @@ def readyz() -> ResponseReturnValue:
 
 
 def _migrations() -> dict[str, Any]:
-    from alembic.migration import MigrationContext
-
     from tracker.migrate import script_head
 
-    db.session.execute(text("SELECT 1"))
-    current = MigrationContext.configure(db.session.connection()).get_current_revision()
+    connection = db.session.connection()
+    connection.execute(text("SELECT 1"))
+    current = (connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+               if inspect(connection).has_table("alembic_version") else None)
     head = script_head()
     if current == head:
         return {"ok": True, "revision": current}
