@@ -10,13 +10,14 @@ wheel all work.
 
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 if not Path("tracker/static/govuk/govuk-frontend.min.css").is_file():
     raise SystemExit("GOV.UK Frontend is not built: run `make assets` before building the package.")
 
 setup(
-    packages=[*find_packages(include=["tracker", "tracker.*"]),
+    # Namespace packages too: some domain folders have no __init__.py (tracker/auth, …).
+    packages=[*find_namespace_packages(include=["tracker", "tracker.*"], exclude=["tracker.static*"]),
               "tracker.templates", "tracker.migrations", "tracker.migrations.versions"],
     package_dir={"tracker.templates": "templates", "tracker.migrations": "migrations"},
     package_data={
