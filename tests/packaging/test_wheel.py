@@ -179,3 +179,31 @@ def _wait_ready(browser: Browser, scheduler: Server, timeout: float = 60) -> Non
         if scheduler.proc.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"never ready: {ready.body}\n{scheduler.log()[-3000:]}")
         time.sleep(0.5)
+
+
+def _pins(name: str) -> dict[str, str]:
+    text = (REPO / "requirements" / name).read_text()
+    return {m.group(1).lower().replace("_", "-"): m.group(2)
+            for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)", text, re.M)}
+
+
+def _requirement_names(specs: list[str]) -> set[str]:
+    return {re.match(r"[A-Za-z0-9_.-]+", s).group(0).lower().replace("_", "-") for s in specs}
+
+
+def test_the_lock_files_cover_pyproject_and_keep_test_tools_out_of_the_runtime() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    runtime, test = _pins("runtime.txt"), _pins("test.txt")
+    assert _requirement_names(project["dependencies"]) <= set(runtime), "run `make lock`"
+    assert _requirement_names(project["optional-dependencies"]["test"]) <= set(test), "run `make lock`"
+    assert not {"pytest", "playwright", "ruff", "aiosmtpd"} & set(runtime)
+    assert all(test[name] == version for name, version in runtime.items()), "test.txt agrees with runtime.txt"
+    for name in ("runtime.txt", "test.txt", "build.txt"):
+        text = (REPO / "requirements" / name).read_text()
+        blocks = re.split(r"^(?=[A-Za-z0-9])", text, flags=re.M)[1:]  # one per requirement
+        assert len(blocks) == len(_pins(name)) and all("--hash=sha256:" in b for b in blocks), name
+    makefile = (REPO / "Makefile").read_text()
+    assert "--require-hashes -r $(REQ)/build.txt -r $(REQ)/runtime.txt" in makefile
+    assert re.search(r"^run: install$", makefile, re.M), "make run installs the runtime only"
