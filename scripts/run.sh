@@ -23,7 +23,7 @@ if "$BIN/tracker" --help 2>/dev/null | grep -q "scheduler"; then
 fi
 
 echo "Serving on http://127.0.0.1:${PORT} (Ctrl-C to stop)"
-"$BIN/gunicorn" --workers 2 --threads 4 --bind "127.0.0.1:${PORT}" --access-logfile - \
-  --graceful-timeout 5 "tracker:create_app()" &
+# The image's server settings (tracker/gunicorn_conf.py: JSON log lines), on loopback.
+"$BIN/gunicorn" --config python:tracker.gunicorn_conf --bind "127.0.0.1:${PORT}" --graceful-timeout 5 &
 pids+=($!)
 wait -n "${pids[@]}"

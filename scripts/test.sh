@@ -14,7 +14,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -q "${need[@]}" >/dev/null
 fi
 
-make --no-print-directory install assets
+make --no-print-directory install-test
 
 # Throwaway PostgreSQL: own data directory, random port, socket inside it, no fsync.
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

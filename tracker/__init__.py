@@ -6,28 +6,47 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from tracker.config import PROJECT_ROOT, DefaultConfig, env_overrides
+from tracker.config import (
+    DEMO_BASE_URL,
+    PROJECT_ROOT,
+    SOURCE_CHECKOUT,
+    DefaultConfig,
+    env_overrides,
+    resource_dir,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    instance_path = os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
+    # The instance folder (instance/config.py, a demo's SQLite file): TRACKER_INSTANCE_PATH;
+    # else instance/ in a source checkout, else Flask's default for an installed package
+    # (<venv>/var/tracker-instance).
+    instance_path = os.environ.get("TRACKER_INSTANCE_PATH") or (
+        str(PROJECT_ROOT / "instance") if SOURCE_CHECKOUT else None)
     app = Flask(
         __name__,
         instance_path=instance_path,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(resource_dir("templates")),
     )
     _configure(app, test_config)
 
+    from tracker import logs
     from tracker.extensions import csrf, db, login_manager
 
+    logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
 
     _register_models()
     _register_blueprints(app)
@@ -52,18 +71,33 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         raise RuntimeError(f"TRACKER_ENV_NAME must be production, demo or testing, not {env_name!r}")
     app.config["TESTING"] = app.config.get("TESTING") or env_name == "testing"
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+    if env_name == "production":
+        _check_production(app)
+    else:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        if not app.config.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _demo_secret(app)
+        if not app.config.get("BASE_URL"):
+            app.config["BASE_URL"] = DEMO_BASE_URL
 
-    if not app.config.get("SECRET_KEY"):
-        if env_name == "production":
-            raise RuntimeError(
-                "SECRET_KEY is not set. Set TRACKER_SECRET_KEY or SECRET_KEY in "
-                "instance/config.py (for a local demo, use `make run`)."
-            )
-        app.config["SECRET_KEY"] = _demo_secret(app)
-    app.config.setdefault("ASSETS_DIR", str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"))
+
+def _check_production(app: Flask) -> None:
+    """Production never falls back to a default database, secret or address."""
+    missing = [key for key in ("DATABASE_URL", "SECRET_KEY", "BASE_URL") if not app.config.get(key)]
+    if missing:
+        names = ", ".join(f"TRACKER_{key}" for key in missing)
+        raise RuntimeError(
+            f"Production needs {names} to be set (environment variables, or instance/config.py). "
+            "For a local demo, use `make run`."
+        )
+    base = urlsplit(app.config["BASE_URL"])
+    if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment:
+        raise RuntimeError(
+            "TRACKER_BASE_URL must be the address people use to reach the service, "
+            f"like https://apps.council.gov.uk/tracker, not {app.config['BASE_URL']!r}."
+        )
 
 
 def _demo_secret(app: Flask) -> str:
@@ -85,6 +119,7 @@ def _register_models() -> None:
 #: Every blueprint, by module (each domain's ``views.py`` defines ``bp``).
 BLUEPRINTS = (
     "tracker.web",
+    "tracker.probes",
     "tracker.auth.views",
     "tracker.children.views",
     "tracker.placements.views",
@@ -116,7 +151,7 @@ def _configure_jinja(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(PROJECT_ROOT / "templates")),
+        FileSystemLoader(str(resource_dir("templates"))),
         PrefixLoader({
             "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),

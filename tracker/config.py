@@ -7,8 +7,10 @@ Layered, later wins:
 3. environment variables ``TRACKER_<KEY>`` (e.g. ``TRACKER_DATABASE_URL``);
 4. ``test_config`` passed to :func:`tracker.create_app`.
 
-Outside demo and testing a missing ``SECRET_KEY`` stops the app at start-up: a default
-secret in production would let anyone forge session cookies.
+In production (the default ``ENV_NAME``) the app refuses to start without
+``DATABASE_URL``, ``SECRET_KEY`` and ``BASE_URL``: a default secret would let anyone forge
+session cookies, a default database would quietly serve an empty SQLite file, and a default
+base URL would put links to 127.0.0.1 in emails. Demo and testing fill in defaults.
 """
 
 from __future__ import annotations
@@ -17,7 +19,23 @@ import os
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The repository root in a source checkout (or editable install).
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def resource_dir(name: str) -> Path:
+    """``templates`` or ``migrations``: inside the package in a built wheel (``setup.py``
+    maps them there), at the top of the repository in a source checkout (STYLE.md)."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
+
+
+#: True when running from the repository rather than from an installed wheel.
+SOURCE_CHECKOUT = not (PACKAGE_DIR / "templates").is_dir()
+
+#: Demo and testing: where `make run` serves.
+DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 
 class DefaultConfig:
@@ -25,7 +43,8 @@ class DefaultConfig:
     ENV_NAME = "production"
     #: Flask session signing key. Required outside demo/testing.
     SECRET_KEY: str | None = None
-    #: SQLAlchemy URL. Default: SQLite file in the instance folder (filled in at start-up).
+    #: SQLAlchemy URL, e.g. ``postgresql+psycopg://tracker:…@db/tracker``. Required in
+    #: production; demo and testing default to a SQLite file in the instance folder.
     DATABASE_URL: str | None = None
     #: Log SQL statements.
     SQL_ECHO = False
@@ -122,8 +141,25 @@ class DefaultConfig:
     #: Children recomputed per transaction by the scan.
     SCAN_BATCH_SIZE = 500
 
-    #: Base URL used in emails for links back into the service.
-    BASE_URL = "http://127.0.0.1:5000"
+    #: The address people use to reach the service, with any path prefix it is served
+    #: under (e.g. ``https://apps.council.gov.uk/tracker``): links in emails start with it.
+    #: Required in production; demo and testing use DEMO_BASE_URL.
+    BASE_URL: str | None = None
+
+    #: Logs: one JSON object a line on standard error, each with the request id
+    #: (``tracker.logs``). Tests leave logging to pytest.
+    LOG_JSON = True
+    LOG_LEVEL = "INFO"
+    #: A request header holding an id the proxy in front already gave the request (e.g.
+    #: ``X-Request-ID``): used as the request id when set and plain. Unset: the app makes one.
+    REQUEST_ID_HEADER: str | None = None
+    #: How many proxies (load balancer, reverse proxy) stand in front of the app and set
+    #: X-Forwarded-For/-Proto/-Host/-Prefix. 0 (default) trusts none of these headers; with
+    #: 1, the app sees the client's scheme, host and a path prefix as the proxy saw them.
+    TRUSTED_PROXIES = 0
+    #: ``/readyz`` reports not ready when the active scheduler's last heartbeat is older
+    #: than this (it beats every SCHEDULER_POLL_SECONDS).
+    READY_SCHEDULER_STALE_SECONDS = 60
 
     #: Name shown in the header.
     SERVICE_NAME = "Children in care tracker"

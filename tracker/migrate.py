@@ -6,9 +6,9 @@ from typing import Any
 
 from alembic.config import Config
 
-from tracker.config import PROJECT_ROOT
+from tracker.config import resource_dir
 
-MIGRATIONS = PROJECT_ROOT / "migrations"
+MIGRATIONS = resource_dir("migrations")
 
 
 def alembic_config(url: str | None = None, connection: Any | None = None) -> Config:
@@ -19,3 +19,17 @@ def alembic_config(url: str | None = None, connection: Any | None = None) -> Con
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+def script_head() -> str | None:
+    """The newest revision this version of the code knows (read once: it cannot change
+    while the process runs)."""
+    global _HEAD
+    if _HEAD is None:
+        from alembic.script import ScriptDirectory
+
+        _HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _HEAD
+
+
+_HEAD: str | None = None

@@ -60,7 +60,22 @@ def test_sign_in_form_itself_needs_csrf(client) -> None:  # noqa: ANN001
     assert resp.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/assets/govuk-frontend.min.css", "/static/tracker.css"])
+#: The only endpoints anyone may reach without signing in, and why.
+PUBLIC = {
+    "static": "stylesheets, scripts and images, needed to draw the sign-in page",
+    "auth.sign_in": "the sign-in page itself",
+    "probes.healthz": "load balancers and containers check the process is up; says only 'ok'",
+    "probes.readyz": "monitoring checks database, migrations and scheduler; no personal data",
+}
+
+
+def test_public_endpoints_are_the_known_few(app: Flask) -> None:
+    assert PUBLIC_ENDPOINTS == set(PUBLIC)
+    assert PUBLIC_ENDPOINTS <= set(app.view_functions)
+
+
+@pytest.mark.parametrize("path", ["/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js",
+                                  "/static/tracker.css", "/static/init.js"])
 def test_static_files_are_public(client, path: str) -> None:  # noqa: ANN001
     resp = client.get(path)
     resp.close()

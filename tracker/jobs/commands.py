@@ -13,11 +13,11 @@ from flask.cli import with_appcontext
 from tracker.jobs.registry import load_jobs
 
 
-def _setup_logging() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
-    # APScheduler logs every execution at INFO; our runner logs what matters.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+def _setup_logging(level: int = logging.INFO) -> None:
+    # JSON lines on standard error, like the web servers' (tracker.logs).
+    from tracker.logs import configure_logging
+
+    configure_logging(level)
 
 
 @click.command("scheduler")
@@ -72,7 +72,7 @@ def jobs_run(name: str, today: dt.datetime | None, force: bool) -> None:
     jobs = load_jobs()
     if name not in jobs:
         raise click.BadParameter(f"no job {name!r}; jobs: {', '.join(jobs)}", param_hint="NAME")
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    _setup_logging(logging.WARNING)
     outcome = run_job(name, today=today.date() if today else None, force=force)
     click.echo(outcome.summary())
     if outcome.status == "failed":

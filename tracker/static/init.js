@@ -1,2 +1,2 @@
-import { initAll } from '/assets/govuk-frontend.min.js'
+import { initAll } from './govuk/govuk-frontend.min.js'
 initAll()

@@ -21,7 +21,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -35,8 +34,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 bp = Blueprint("web", __name__)
 
-#: Endpoints reachable without signing in (checked by a structural test).
-PUBLIC_ENDPOINTS = {"static", "web.asset", "auth.sign_in"}
+#: Endpoints reachable without signing in (checked by a structural test): static files
+#: (stylesheets, scripts, fonts), the sign-in page, and the health and readiness probes
+#: (they say nothing about anyone: see tracker/probes.py).
+PUBLIC_ENDPOINTS = {"static", "auth.sign_in", "probes.healthz", "probes.readyz"}
 
 
 def requires(capability: str) -> Callable[[F], F]:
@@ -68,20 +69,6 @@ def signed_in(view: F) -> F:
 
     wrapped.required_capability = "signed_in"  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
-
-
-@bp.route("/assets/<path:filename>")
-def asset(filename: str) -> Response:
-    """GOV.UK Frontend assets, installed from the npm registry at set-up (not committed).
-
-    ``/assets/fonts/…`` and ``/assets/images/…`` (referenced by the stylesheet) live in
-    ``dist/govuk/assets``; the stylesheet and script themselves in ``dist/govuk``.
-    """
-    from pathlib import Path
-
-    root = Path(current_app.config["ASSETS_DIR"])
-    folder = root / "assets" if (root / "assets" / filename).is_file() else root
-    return send_from_directory(folder, filename, max_age=86400)
 
 
 @dataclass
@@ -223,7 +210,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _no_store(resp: Response) -> Response:
-        if request.endpoint not in ("static", "web.asset"):
+        if request.endpoint != "static":
             resp.headers.setdefault("Cache-Control", "no-store")
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "DENY")
@@ -237,6 +224,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_e: Exception) -> tuple[str, int]:
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception) -> tuple[str, int]:
+        # Flask has logged the traceback, and every log line of this request carries the
+        # same id as the reference shown here (tracker.logs).
+        from tracker.logs import current_request_id
+
+        db.session.rollback()
+        return render_template("errors/500.html", reference=current_request_id()), 500
 
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError) -> tuple[str, int]:
