@@ -15,7 +15,9 @@ from tracker.config import PROJECT_ROOT, DefaultConfig, env_overrides
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
-    app = Flask(
+    from tracker.web import TrackerFlask
+
+    app = TrackerFlask(
         __name__,
         instance_path=instance_path,
         instance_relative_config=True,
@@ -63,6 +65,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
                 "instance/config.py (for a local demo, use `make run`)."
             )
         app.config["SECRET_KEY"] = _demo_secret(app)
+    # Uploads (and any request) larger than this get the "too large" page (HTTP 413).
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
     app.config.setdefault("ASSETS_DIR", str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"))
 
 

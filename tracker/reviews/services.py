@@ -19,7 +19,7 @@ def _validate(session: Session, child: Child, held_on: dt.date | None, participa
     errors = ({"held_on": "Enter the date the review was held"} if held_on is None else
               check_fact_date(session, child, held_on, today=today, field="held_on", what="Date of the review"))
     if participation and participation not in PARTICIPATION:
-        errors["participation"] = f"{participation!r} is not a participation code (PN0–PN7)"
+        errors["participation"] = "Select how the child took part from the list"
     elif participation == "PN0" and held_on and child.age_on(held_on) >= 4:
         errors["participation"] = "PN0 is only for children under 4 at the time of the review"
     elif held_on and child.age_on(held_on) < 4 and participation not in (None, "", "PN0"):
