@@ -188,7 +188,7 @@ def test_allocating_a_personal_adviser_is_audited_and_moves_the_items_to_them(cl
     sign_in(client, worker)
     url = f"/children/{young.id}/leaving-care/personal-adviser"
     refused = submit(client, url, {"adviser_id": str(worker.id), "version": str(young.version)})
-    assert "Choose an active personal adviser" in text_of(refused)
+    assert "Select a personal adviser from the list" in text_of(refused)
     resp = submit(client, url, {"adviser_id": str(adviser.id), "version": str(young.version)}, follow=True)
     assert "Personal adviser saved" in text_of(resp) and "Robin Adviser" in text_of(resp)
     session.expire_all()

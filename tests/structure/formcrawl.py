@@ -253,19 +253,28 @@ def form_rules(app: Flask) -> set[str]:
 
 # --------------------------------------------------------------------------- database fingerprint
 
-def fingerprint(tables: list[str]) -> dict[str, tuple[int, int]]:
-    """Row count and sum of versions (or ids) of each table: a refused submit leaves it equal."""
+_FINGERPRINT: dict[str, Any] = {}
+
+
+def fingerprint() -> dict[str, tuple[int, int]]:
+    """Row count and sum of versions (or ids) of every table but the audit trail, in one
+    query: a refused submit leaves it as it was."""
+    from sqlalchemy import literal, union_all
+
     from tracker.db import Base
 
-    out = {}
-    for name in tables:
-        table = Base.metadata.tables[name]
-        col = table.c.version if "version" in table.c else (table.c.id if "id" in table.c else None)
-        row = db.session.execute(select(func.count(), func.coalesce(func.sum(col), 0) if col is not None
-                                        else func.count()).select_from(table)).one()
-        out[name] = (int(row[0]), int(row[1]))
+    if "stmt" not in _FINGERPRINT:
+        parts = []
+        for table in Base.metadata.sorted_tables:
+            if table.name == "audit_events":
+                continue
+            col = table.c.version if "version" in table.c else next(iter(table.primary_key.columns))
+            parts.append(select(literal(table.name).label("table_name"), func.count().label("n"),
+                                func.coalesce(func.sum(col), 0).label("v")).select_from(table))
+        _FINGERPRINT["stmt"] = union_all(*parts)
+    rows = db.session.execute(_FINGERPRINT["stmt"]).all()
     db.session.rollback()
-    return out
+    return {r.table_name: (int(r.n), int(r.v)) for r in rows}
 
 
 def audited_tables() -> list[str]:
@@ -411,6 +420,40 @@ def crawl(world: World, seeds: list[tuple[int, str]], *, max_per_endpoint: int =
     return found
 
 
+def list_pages(world: World, seeds: list[tuple[int, str]]) -> dict[str, tuple[str, int, set[str]]]:
+    """GET-only pages reachable from ``seeds`` by following links (one URL per endpoint),
+    with the query-string names their links and filter forms use:
+    {endpoint: (url, user id, names)}."""
+    app = world.app
+    pages: dict[str, tuple[str, int, set[str]]] = {}
+    queue = list(seeds)
+    while queue:
+        user_id, url = queue.pop(0)
+        route = route_of(app, url)
+        if route is None or "POST" in route.methods or route.endpoint in pages:
+            continue
+        child_id = route.args.get("child_id")
+        if child_id is not None and child_id not in world.child_ids:
+            continue
+        resp = world.client(user_id).get(url)
+        if resp.status_code != 200:
+            continue
+        names: set[str] = {"page"} | set(query_args(url))
+        body = resp.get_data(as_text=True) if "text/html" in resp.content_type else ""
+        for href in links(body):
+            other = route_of(app, href)
+            if other is None:
+                continue
+            if other.endpoint in (route.endpoint, route.endpoint + "_csv") or href.split("?")[0] == url.split("?")[0]:
+                names |= set(query_args(href))
+            if not href.startswith(("/assets", "/static", "/sign-")):
+                queue.append((user_id, href))
+        for form in get_forms(body):
+            names |= set(form)
+        pages[route.endpoint] = (url, user_id, names)
+    return pages
+
+
 def seed_urls(world: World, children: list[int] | None = None, *, menus: bool = True) -> list[tuple[int, str]]:
     """Every child tab (GET pages taking only the child) for the chosen children, as the
     child's own worker and adviser; every page without arguments, as each kind of manager."""
@@ -521,6 +564,6 @@ def query_args(url: str) -> dict[str, str]:
 
 
 __all__ = ["FROZEN", "PASSWORD", "TODAY", "Control", "HtmlForm", "World", "audit_changes", "audited_tables",
-           "Submitted", "back_link", "banner", "crawl", "submit_form", "error_messages", "fingerprint", "form_key", "form_rules", "get_forms",
+           "Submitted", "back_link", "list_pages", "banner", "crawl", "submit_form", "error_messages", "fingerprint", "form_key", "form_rules", "get_forms",
            "last_audit_id", "links", "parse_forms", "populated_children", "query_args", "route_of", "seed_urls",
            "visible_text"]

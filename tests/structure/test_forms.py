@@ -5,6 +5,7 @@ something new). Nothing here lists the forms, so a new one is covered when it is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -131,3 +132,126 @@ def test_every_form_saves_unchanged_or_with_a_valid_example(world: World, reacha
             continue
         problems += _saved_problems(key, result)
     assert problems == [], "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+HUGE = "99999999999999999999"
+TEXT_VALUES = ["", "x" * 10_000, "a\x00b", "\u202eevil", "😀 Zoë 👍🏽", HUGE, "-1"]
+CHOICE_VALUES = ["", "ZZZ9", HUGE, "-1", "999999", "a\x00b"]
+DATE_VALUES = [["31", "2", "2024"], ["1", "1", "0001"], ["1", "1", "9999"], [HUGE, "1", "2024"],
+               ["-1", "-1", "-1"], ["1", "13", "2024"], ["a\x00", "1", "2024"]]
+VERSION_VALUES = ["", HUGE, "-1", "abc"]
+QUERY_VALUES = [HUGE, "-1", "a\x00b", "x" * 10_000, "\u202e😀"]
+
+#: Words a message for a person never contains: library defaults and programmers' notation.
+NOT_PLAIN = re.compile(r"Not a valid|Invalid Choice|could not coerce|This field is required|Field cannot|"
+                       r"Field must|not a valid float|not a valid integer|\\x00|None\b|Traceback|'\S*' is not")
+
+
+def hostile_values(control) -> list:  # noqa: ANN001
+    if control.kind == "date":
+        return [list(v) for v in DATE_VALUES] + [["", "", ""]]
+    if control.kind in ("select", "radio"):
+        return CHOICE_VALUES
+    if control.kind == "checkbox":
+        return ["a\x00b"]
+    if control.kind == "hidden":
+        return VERSION_VALUES
+    if control.kind in ("text", "textarea", "password"):
+        return TEXT_VALUES
+    return []
+
+
+def _refusal_problems(where: str, result: Submitted) -> list[str]:
+    if result.status in (400, 404):
+        return []
+    messages = [m for key, ms in result.errors.items() if key != "_summary" for m in ms]
+    if any("changed by someone else" in s for s in result.errors.get("_summary", [])):
+        return []  # a version that is not the record's: the stale-save message
+    if not messages:
+        return [f"{where}: refused ({result.status}) without a message next to a field"]
+    return [f"{where}: message not in plain English: {m!r}" for m in messages if NOT_PLAIN.search(m)]
+
+
+def test_hostile_values_get_a_message_never_a_crash_and_change_nothing(world: World, reachable: Reachable) -> None:
+    from tests.structure.formcrawl import audit_changes, fingerprint, last_audit_id, parse_forms
+
+    problems: list[str] = []
+    sent = 0
+    for key, case in sorted(reachable.forms.items()):
+        client = world.client(case.user_id)
+        with world.app.test_request_context():
+            page = client.get(case.url)
+        forms = parse_forms(page.get_data(as_text=True), case.url)
+        if not forms:
+            problems.append(f"{key}: no form on {case.url}")
+            continue
+        form = max(forms, key=lambda f: len(f.controls))
+        for control in form.controls:
+            if control.name == "csrf_token":
+                continue
+            for value in hostile_values(control):
+                where = f"{key} {control.name}={value if len(str(value)) < 40 else str(value)[:20] + '…'!r}"
+                with world.savepoint():
+                    before, first = fingerprint(), last_audit_id()
+                    result = _post(client, case.url, form, {control.name: value})
+                    sent += 1
+                    if result.crashed:
+                        problems.append(f"{where}: {result.crashed}")
+                        continue
+                    if result.saved:
+                        continue
+                    problems += _refusal_problems(where, result)
+                    if fingerprint() != before or audit_changes(first):
+                        problems.append(f"{where}: refused, but the database changed")
+    assert sent > 500, "too few hostile submits: are the forms still found?"
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def _post(client, url: str, form, overrides: dict) -> Submitted:  # noqa: ANN001
+    """Send the form as shown with one value changed (no second GET: the token and
+    version stay those of the page)."""
+    from werkzeug.datastructures import MultiDict
+
+    from tests.structure.formcrawl import error_messages
+
+    out = Submitted(url=url)
+    try:
+        resp = client.post(url, data=MultiDict(form.payload(overrides)))
+    except Exception as exc:  # noqa: BLE001 - a crash is what this test looks for
+        out.crashed = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        return out
+    out.status = resp.status_code
+    if resp.status_code >= 500:
+        out.crashed = f"HTTP {resp.status_code}"
+    elif resp.status_code in (302, 303):
+        out.location = resp.headers["Location"]
+        client.get(out.location)  # take the flashed message off the session
+    else:
+        out.errors = error_messages(resp.get_data(as_text=True))
+    return out
+
+
+def test_hostile_query_strings_on_every_list_page_never_crash(world: World) -> None:
+    from urllib.parse import urlencode
+
+    from tests.structure.formcrawl import list_pages, query_args
+
+    pages = list_pages(world, seed_urls(world))
+    assert len(pages) > 20, sorted(pages)
+    problems: list[str] = []
+    for endpoint, (url, user_id, names) in sorted(pages.items()):
+        client = world.client(user_id)
+        base = query_args(url)
+        for name in sorted(names | {"page", "q"}):
+            for value in QUERY_VALUES:
+                target = url.split("?")[0] + "?" + urlencode({**base, name: value})
+                try:
+                    resp = client.get(target)
+                except Exception as exc:  # noqa: BLE001 - a crash is what this test looks for
+                    problems.append(f"{endpoint} ?{name}={value[:20]!r}: {type(exc).__name__}: {exc}"[:300])
+                    continue
+                if resp.status_code >= 500 or resp.status_code not in (200, 302, 400, 403, 404):
+                    problems.append(f"{endpoint} ?{name}={value[:20]!r}: HTTP {resp.status_code}")
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)

@@ -136,7 +136,7 @@ def allocate_personal_adviser(session: Session, child: Child, *, adviser_id: int
     if adviser_id is not None:
         adviser = session.get(User, adviser_id)
         if adviser is None or not adviser.active or adviser.role != "personal_adviser":
-            raise ValidationError({"adviser_id": "Choose an active personal adviser"})
+            raise ValidationError({"adviser_id": "Select a personal adviser from the list"})
     child.personal_adviser_id = adviser_id
     recompute_child(session, child, today=today)
     return child

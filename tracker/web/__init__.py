@@ -345,7 +345,7 @@ def back_to(default_endpoint: str, **kwargs: Any) -> Any:
     return redirect(url_for(default_endpoint, **kwargs))
 
 
-def save(form: Any, action: Callable[[], Any], *, success: str) -> tuple[bool, str | None]:
+def save(form: Any, action: Callable[[], Any], *, success: str | Callable[[], str]) -> tuple[bool, str | None]:
     """Run a service for a submitted form and commit; put errors back on the form.
 
     Returns ``(saved, conflict_message)``. On any refusal the transaction is rolled back,
@@ -366,11 +366,11 @@ def save(form: Any, action: Callable[[], Any], *, success: str) -> tuple[bool, s
     except (ConflictError, StaleDataError):
         db.session.rollback()
         return False, ConflictError.message
-    flash(success, "success")
+    flash(success() if callable(success) else success, "success")
     return True, None
 
 
-def submit(form: Any, action: Callable[[], Any], *, success: str) -> tuple[bool, str | None]:
+def submit(form: Any, action: Callable[[], Any], *, success: str | Callable[[], str]) -> tuple[bool, str | None]:
     """Handle a POSTed form: validate it, run the service, commit (see :func:`save`).
 
     All of a form's messages show at once: when the form itself has errors (a date that

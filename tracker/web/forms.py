@@ -117,9 +117,19 @@ class IdSelectField(SelectField):
 
     widget = GovSelect()
 
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
+    def __init__(self, label: str | None = None, validators: Any = None, *, what: str | None = None,
+                 **kwargs: Any) -> None:
         kwargs.setdefault("coerce", self._coerce)
         super().__init__(label, validators, **kwargs)
+        #: What to select, for the message: "Select {what} from the list".
+        self.what = what
+
+    def _message(self) -> str:
+        what = self.what
+        if what is None:
+            name = label_of(self).lower()
+            what = f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+        return f"Select {what} from the list"
 
     @staticmethod
     def _coerce(value: Any) -> int | None:
@@ -135,13 +145,13 @@ class IdSelectField(SelectField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(f"Select {label_of(self).lower()} from the list") from None
+            raise ValueError(self._message()) from None
 
     def pre_validate(self, form: Any) -> None:
-        if self.process_errors or self.data is None:
+        if self.process_errors or self.data is None or not self.validate_choice:
             return
         if not any(choice.selected for choice in self._iter_choices_normalized()):
-            raise WTFormsValidationError(f"Select {label_of(self).lower()} from the list")
+            raise WTFormsValidationError(self._message())
 
 
 def code_select(label: str, codes: CodeList, *, blank: str | None = "Select", on: dt.date | None = None,
