@@ -381,8 +381,9 @@ def populated_children(session: Any) -> list[int]:
 
 
 def crawl(world: World, seeds: list[tuple[int, str]], *, max_per_endpoint: int = 3,
-          children: list[int] | None = None) -> dict[str, tuple[str, int]]:
+          children: list[int] | None = None, follow: set[str] | None = None) -> dict[str, tuple[str, int]]:
     """Follow links from ``seeds`` ((user id, url)); return {form key: (url, user id)}.
+    Form pages are not opened, except those in ``follow`` (a page an example led to).
 
     Only pages of the chosen children and global pages are followed (a link to another
     child is not), each GET endpoint at most ``max_per_endpoint`` times, to stay quick.
@@ -407,7 +408,8 @@ def crawl(world: World, seeds: list[tuple[int, str]], *, max_per_endpoint: int =
             key = form_key(route)
             if key not in found:
                 found[key] = (url.split("?")[0] if "year=" not in url else url, user_id)
-            continue
+            if url not in (follow or set()):
+                continue
         per_endpoint[route.endpoint] = per_endpoint.get(route.endpoint, 0) + 1
         if per_endpoint[route.endpoint] > max_per_endpoint:
             continue

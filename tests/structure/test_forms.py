@@ -77,8 +77,10 @@ def reachable(world: World) -> Reachable:
             result = examples[key] = submit_form(world.client(case.user_id), case.url, values)
         if result.location:
             landings.append((case.user_id, result.location))
-    # The pages as they are now (the first placement, say, is now followed by another).
-    for key, (url, _user) in crawl(world, seeds + landings).items():
+    # The children's pages as they are now (the first placement, say, is now followed by
+    # another), and where the examples led (a meeting's pages).
+    again = crawl(world, seed_urls(world, menus=False) + landings, follow={url for _user, url in landings})
+    for key, (url, _user) in again.items():
         found[key] = _case(world, key, url)
     return Reachable(forms=found, examples=examples)
 
@@ -136,12 +138,14 @@ def test_every_form_saves_unchanged_or_with_a_valid_example(world: World, reacha
 
 # --------------------------------------------------------------------------- hostile input
 
+# One value often tries two things at once (a huge negative number; an override and an
+# emoji), to keep the number of requests, and the suite's time, down.
 HUGE = "99999999999999999999"
-TEXT_VALUES = ["", "x" * 10_000, "a\x00b", "\u202eevil", "😀 Zoë 👍🏽", HUGE, "-1"]
-CHOICE_VALUES = ["", "ZZZ9", HUGE, "-1", "999999", "a\x00b"]
+TEXT_VALUES = ["", "x" * 10_000, "a\x00b", "\u202eevil 😀 Zoë", "-" + HUGE]
+CHOICE_VALUES = ["", "ZZZ9", HUGE, "-1", "999999"]
 DATE_VALUES = [["31", "2", "2024"], ["1", "1", "0001"], ["1", "1", "9999"], [HUGE, "1", "2024"],
-               ["-1", "-1", "-1"], ["1", "13", "2024"], ["a\x00", "1", "2024"]]
-VERSION_VALUES = ["", HUGE, "-1", "abc"]
+               ["-1", "13", "x"], ["", "", ""]]
+VERSION_VALUES = [HUGE, "-1", "abc"]
 QUERY_VALUES = [HUGE, "-1", "a\x00b", "x" * 10_000, "\u202e😀"]
 
 #: Words a message for a person never contains: library defaults and programmers' notation.
@@ -151,11 +155,9 @@ NOT_PLAIN = re.compile(r"Not a valid|Invalid Choice|could not coerce|This field 
 
 def hostile_values(control) -> list:  # noqa: ANN001
     if control.kind == "date":
-        return [list(v) for v in DATE_VALUES] + [["", "", ""]]
+        return [list(v) for v in DATE_VALUES]
     if control.kind in ("select", "radio"):
         return CHOICE_VALUES
-    if control.kind == "checkbox":
-        return ["a\x00b"]
     if control.kind == "hidden":
         return VERSION_VALUES
     if control.kind in ("text", "textarea", "password"):
