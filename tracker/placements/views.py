@@ -34,7 +34,7 @@ def _warn_if_no_placement(child: Child) -> None:
     """A looked-after child is never left without a current placement unnoticed."""
     gap = queries.get_placement_gap(db.session, child)
     if gap is not None:
-        flash(f"{child.name} is looked after but has had no placement since {gap:%d/%m/%Y}. "
+        flash(f"{child.first_name} is looked after but has had no placement since {gap:%d/%m/%Y}. "
               "Record where they live now.", "warning")
 
 
