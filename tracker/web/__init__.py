@@ -270,7 +270,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e: Exception) -> tuple[str, int]:
-        return render_template("errors/413.html", limit_mb=app.config["MAX_UPLOAD_MB"]), 413
+        limit = app.config.get("MAX_CONTENT_LENGTH") or app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+        return render_template("errors/413.html", limit_mb=f"{limit / (1024 * 1024):g}"), 413
 
     @app.errorhandler(500)
     def server_error(_e: Exception) -> tuple[str, int]:
