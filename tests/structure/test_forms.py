@@ -256,3 +256,54 @@ def test_hostile_query_strings_on_every_list_page_never_crash(world: World) -> N
                 if resp.status_code >= 500 or resp.status_code not in (200, 302, 400, 403, 404):
                     problems.append(f"{endpoint} ?{name}={value[:20]!r}: HTTP {resp.status_code}")
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- stale saves
+
+#: Forms that carry no version, and why (every other form that is not a "record a new …"
+#: form must carry the version of what it changes).
+NO_VERSION = {
+    "children.delete_legal_status": "a change of legal status is only recorded or deleted, never changed; "
+                                    "deleting it twice finds nothing (404)",
+    "returns.import_return": "an import is checked as a whole and refused if any row is wrong; importing the "
+                             "same files again changes nothing",
+}
+
+
+def test_every_form_that_changes_a_record_refuses_a_stale_save(world: World, reachable: Reachable) -> None:
+    """A save from a page opened before someone else's change is refused with "changed by
+    someone else", and nothing is written. The form's version is made one that the record
+    no longer has, as another person's save would."""
+    from tests.structure.formcrawl import fingerprint, parse_forms
+
+    problems: list[str] = []
+    checked = 0
+    for key, case in sorted(reachable.forms.items()):
+        client = world.client(case.user_id)
+        forms = parse_forms(client.get(case.url).get_data(as_text=True), case.url)
+        if not forms:
+            continue  # reported by the other tests
+        form = max(forms, key=lambda f: len(f.controls))
+        versions = [c for c in form.controls if c.kind == "hidden" and c.name.endswith("version")
+                    and (c.values or [""])[0]]  # blank on a form that records something new
+        if not versions:
+            if key not in EXAMPLES and key not in NO_VERSION:
+                problems.append(f"{key}: changes a record but carries no version")
+            continue
+        before = fingerprint()
+        for control in versions:
+            shown = (control.values or [""])[0]
+            stale = str(int(shown) + 1) if shown.isdigit() else shown + "1"
+            with world.savepoint():
+                result = _post(client, case.url, form, {control.name: stale})
+                checked += 1
+                if result.crashed or result.saved:
+                    problems.append(f"{key} {control.name}: a stale save was {result.describe()}")
+                    continue
+                if not any("changed by someone else" in s for s in result.errors.get("_summary", [])):
+                    problems.append(f"{key} {control.name}: a stale save was refused without saying why: "
+                                    f"{result.describe()}")
+                if fingerprint() != before:
+                    problems.append(f"{key} {control.name}: a stale save changed the database")
+    assert checked > 30
+    assert problems == [], "\n".join(problems)

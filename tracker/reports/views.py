@@ -115,4 +115,4 @@ _NUMBER_RE = re.compile(r"^\d{1,6}(\.\d{1,4})?$")
 def _benchmarks_version(existing: dict[tuple[str, int], Benchmark]) -> str:
     """The year's benchmark rows and their versions, carried by the form: a save from a
     page opened before someone else's change is refused, not merged."""
-    return ",".join(f"{b.id}:{b.version}" for _key, b in sorted(existing.items()))
+    return "rows:" + ",".join(f"{b.id}.{b.version}" for _key, b in sorted(existing.items()))
