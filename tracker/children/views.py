@@ -27,7 +27,7 @@ from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.extensions import db
 from tracker.placements.models import Placement
 from tracker.web import Page, csv_response, page_number, paginate, requires, signed_in, submit
-from tracker.web.forms import DeleteForm
+from tracker.web.forms import DeleteForm, with_current
 
 bp = Blueprint("children", __name__)
 
@@ -70,6 +70,11 @@ def _child_form(child: Child | None = None) -> ChildForm:
     form = ChildForm(obj=child) if child is not None else ChildForm()
     form.allocated_worker_id.choices = _worker_choices()
     form.team_id.choices = _team_choices()
+    if child is not None:
+        worker = child.allocated_worker
+        form.allocated_worker_id.choices = with_current(
+            form.allocated_worker_id.choices, child.allocated_worker_id,
+            lambda: f"{worker.name} ({worker.role_label}{'' if worker.active else ', left'})" if worker else "")
     if child is not None and request.method == "GET":
         form.version.data = str(child.version)
         form.allocated_worker_id.data = child.allocated_worker_id

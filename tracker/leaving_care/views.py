@@ -26,7 +26,7 @@ from tracker.leaving_care.models import (
     TENURES,
 )
 from tracker.web import Page, csv_response, int_arg, page_number, requires, submit
-from tracker.web.forms import DeleteForm
+from tracker.web.forms import DeleteForm, with_current
 
 bp = Blueprint("leaving_care", __name__)
 
@@ -76,8 +76,10 @@ def child_leaving_care(child_id: int) -> Any:
 def allocate_adviser(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = AdviserForm()
-    form.adviser_id.choices = [SelectChoice("", "Not allocated")] + [
-        SelectChoice(str(u.id), u.name) for u in queries.list_advisers(db.session)]
+    adviser = child.personal_adviser
+    form.adviser_id.choices = with_current([SelectChoice("", "Not allocated")] + [
+        SelectChoice(str(u.id), u.name) for u in queries.list_advisers(db.session)], child.personal_adviser_id,
+        lambda: f"{adviser.name}{'' if adviser.active else ' (left)'}" if adviser else "")
     if request.method == "GET":
         form.adviser_id.data = child.personal_adviser_id
         form.version.data = str(child.version)

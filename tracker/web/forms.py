@@ -154,6 +154,16 @@ class IdSelectField(SelectField):
             raise WTFormsValidationError(self._message())
 
 
+def with_current(choices: list[Any], current: int | None, label: Any) -> list[Any]:
+    """``choices`` plus the record's current person or team if the list leaves them out
+    (someone who has since left, or has another role): saving unchanged keeps them."""
+    from wtforms.fields.choices import SelectChoice
+
+    if current is None or any(str(c.value) == str(current) for c in choices):
+        return choices
+    return [*choices, SelectChoice(str(current), label() if callable(label) else str(label))]
+
+
 def code_select(label: str, codes: CodeList, *, blank: str | None = "Select", on: dt.date | None = None,
                 optional: bool = False, **kwargs: Any) -> SelectField:
     validators = [OptionalV()] if optional else []
