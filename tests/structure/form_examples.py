@@ -26,8 +26,8 @@ class Example:
     #: Picks the demo child to use from the session and the populated children (in care,
     #: care leaver); default: the populated child whose page links the form.
     child: Callable[[Session, list[int]], int] | None = None
-    #: Text the page the user lands on must show afterwards.
-    shows: str | None = None
+    #: Text the page the user lands on must show afterwards (one of them, if several).
+    shows: str | tuple[str, ...] | None = None
 
 
 def _days_ago(n: int) -> dt.date:
@@ -75,7 +75,9 @@ def _return_files(session: Session) -> list[tuple[io.BytesIO, str]]:
 EXAMPLES: dict[str, Example] = {
     # First, while the demo's return is as exported (later examples add a child in care
     # with no placement yet).
-    "returns.import_return": Example(lambda s, c: {"files": _return_files(s)}, shows="Nothing to change"),
+    # Imported at once ("Nothing to change"), or queued for the background import.
+    "returns.import_return": Example(lambda s, c: {"files": _return_files(s)},
+                                     shows=("Nothing to change", "Waiting to start")),
     "children.new_child": Example(lambda s, c: {
         "local_id": "EX0001", "first_name": "Robin", "last_name": "Example", "date_of_birth": dt.date(2016, 5, 4),
         "sex": "2", "ethnicity": "WBRI"}, shows="Robin Example"),
