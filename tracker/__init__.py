@@ -27,7 +27,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # (<venv>/var/tracker-instance).
     instance_path = os.environ.get("TRACKER_INSTANCE_PATH") or (
         str(PROJECT_ROOT / "instance") if SOURCE_CHECKOUT else None)
-    app = Flask(
+    from tracker.web import TrackerFlask
+
+    app = TrackerFlask(
         __name__,
         instance_path=instance_path,
         instance_relative_config=True,
@@ -81,6 +83,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["SECRET_KEY"] = _demo_secret(app)
         if not app.config.get("BASE_URL"):
             app.config["BASE_URL"] = DEMO_BASE_URL
+
+    # Uploads (and any request) larger than this get the "too large" page (HTTP 413).
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
 
 
 def _check_production(app: Flask) -> None:

@@ -54,11 +54,19 @@ class CodeList:
             out.insert(0, SelectChoice("", blank))
         return out
 
-    def message(self, code: str, on: dt.date) -> str | None:
+    def choice_message(self, code: str | None) -> str | None:
+        """Why ``code`` is not one of the list's codes (in plain words), or None."""
+        if not code:
+            return f"Select the {self.name}"
+        if code not in self.codes:  # not typed by a person (the form offers a list): never echoed back
+            return f"Select {'an' if self.name[:1] in 'aeiou' else 'a'} {self.name} from the list"
+        return None
+
+    def message(self, code: str | None, on: dt.date) -> str | None:
         """Why ``code`` is refused on ``on``, or None if it is fine."""
-        c = self.codes.get(code)
-        if c is None:
-            return f"{code!r} is not a {self.name} code"
+        if (msg := self.choice_message(code)) is not None:
+            return msg
+        c = self.codes[code]  # type: ignore[index]
         year = collection_year(on)
         if not c.valid_in(year):
             return f"{code} is not a valid {self.name} code in {year}–{(year + 1) % 100:02d}"

@@ -70,6 +70,11 @@ class DefaultConfig:
     #: Rows per page in lists.
     PAGE_SIZE = 25
 
+    #: Largest upload (e.g. the CSV files of an SSDA903 return), in megabytes. A larger
+    #: request gets the "too large" page (HTTP 413). Flask's MAX_CONTENT_LENGTH, if set,
+    #: wins; MAX_FORM_MEMORY_SIZE (Flask's 500 kB default) still limits form text fields.
+    MAX_UPLOAD_MB = 20
+
     #: Outgoing email (SMTP). No MAIL_SERVER → mail stays in the outbox (demo).
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

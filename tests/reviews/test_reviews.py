@@ -136,3 +136,16 @@ def test_another_childs_review_cannot_be_reached_through_this_child(client, fact
     other = factory.child(worker=sw)
     sign_in(client, sw)
     assert client.get(f"/children/{other.id}/reviews/{review.id}/edit").status_code == 404
+
+
+@frozen
+def test_a_review_needs_its_participation_code_except_pn0_for_the_under_4s(client, factory, session) -> None:  # noqa: ANN001
+    sw, child, _ = _child_with_review(factory, session)  # born 2015: 11 at the review
+    sign_in(client, sw)
+    missing = submit(client, f"/children/{child.id}/reviews/new", {"held_on": dt.date(2026, 9, 20)})
+    assert field_error(missing, "participation") == "Select how the child took part in the review"
+    assert session.query(Review).filter_by(child_id=child.id).count() == 1
+    baby = factory.child(worker=sw, date_of_birth=dt.date(2024, 1, 5), entered_care=dt.date(2026, 6, 1))
+    saved = submit(client, f"/children/{baby.id}/reviews/new", {"held_on": dt.date(2026, 6, 20)})
+    assert saved.status_code == 302
+    assert session.query(Review).filter_by(child_id=baby.id).one().participation == "PN0"

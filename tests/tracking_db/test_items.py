@@ -177,7 +177,7 @@ def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, se
                                              "pre_proceedings_weeks": "16",
                                              "escalate_team_manager_working_days": "5",
                                              "escalate_group_manager_working_days": "15"})
-    assert "Must be a whole number from 0 to 366" in text_of(bad)
+    assert "Due soon window (days) must be a whole number from 0 to 366" in text_of(bad)
 
 
 def test_record_buttons_follow_the_users_capabilities(client, factory, session) -> None:  # noqa: ANN001

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
@@ -9,39 +8,44 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 from wtforms.validators import Optional as OptionalV
 
 from tracker import codes
-from tracker.web.forms import GovDateField, VersionedForm, code_select
+from tracker.web.forms import (
+    Form,
+    GovDateField,
+    IdSelectField,
+    MaxLength,
+    VersionedForm,
+    code_select,
+)
 
 
 class ChildForm(VersionedForm):
     local_id = StringField("Child ID (903 CHILD)", widget=GovTextInput(),
-                           validators=[InputRequired(message="Enter the child's ID"), Length(max=10)])
+                           validators=[InputRequired(message="Enter the child's ID"), MaxLength(10)])
     first_name = StringField("First name", widget=GovTextInput(),
-                             validators=[InputRequired(message="Enter the child's first name"), Length(max=100)])
+                             validators=[InputRequired(message="Enter the child's first name"), MaxLength(100)])
     last_name = StringField("Last name", widget=GovTextInput(),
-                            validators=[InputRequired(message="Enter the child's last name"), Length(max=100)])
+                            validators=[InputRequired(message="Enter the child's last name"), MaxLength(100)])
     date_of_birth = GovDateField("Date of birth", description="For example, 27 3 2015",
                                  validators=[InputRequired(message="Enter the child's date of birth")])
     sex = SelectField("Sex (903)", choices=codes.SEX.choices(blank="Select"), widget=GovSelect(),
                       validate_choice=False)
     ethnicity = code_select("Ethnicity (903)", codes.ETHNICITY)
     upn = StringField("Unique pupil number", widget=GovTextInput(), description="13 characters, or UN1 to UN5",
-                      validators=[OptionalV(), Length(max=13)])
+                      validators=[OptionalV(), MaxLength(13)])
     disability = BooleanField("The child has a disability", widget=GovCheckboxInput())
     uasc = BooleanField("Unaccompanied asylum-seeking child", widget=GovCheckboxInput())
     restricted = BooleanField("Restricted record (only the allocated worker and managers can see it)",
                               widget=GovCheckboxInput())
-    allocated_worker_id = SelectField("Allocated worker", coerce=lambda v: int(v) if v else None,
-                                      widget=GovSelect(), validate_choice=False)
-    team_id = SelectField("Team", coerce=lambda v: int(v) if v else None, widget=GovSelect(),
-                          validate_choice=False)
+    allocated_worker_id = IdSelectField("Allocated worker")
+    team_id = IdSelectField("Team")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class StartCareForm(FlaskForm):
+class StartCareForm(Form):
     start_on = GovDateField("Date the child started to be looked after (DECOM)")
     legal_status = code_select("Legal status", codes.LEGAL_STATUS)
     category_of_need = code_select("Category of need", codes.CATEGORY_OF_NEED)
@@ -54,7 +58,7 @@ class EndCareForm(VersionedForm):
     submit = SubmitField("Record leaving care", widget=GovSubmitInput())
 
 
-class LegalStatusForm(FlaskForm):
+class LegalStatusForm(Form):
     start_on = GovDateField("Date of change")
     code = code_select("New legal status", codes.LEGAL_STATUS)
     submit = SubmitField("Record legal status", widget=GovSubmitInput())
@@ -73,12 +77,11 @@ class ConfirmDeleteForm(VersionedForm):
     submit = SubmitField("Yes, delete it", widget=_WarningSubmit())
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField("What needs to be done", widget=GovTextInput(),
                         validators=[InputRequired(message="Enter what needs to be done"),
-                                    Length(max=200, message="Keep it to 200 characters or fewer")])
-    owner_id = SelectField("Who will do it", coerce=lambda v: int(v) if v else None, widget=GovSelect(),
-                           validate_choice=False)
+                                    MaxLength(200)])
+    owner_id = IdSelectField("Who will do it", what="the person who will do it")
     due_on = GovDateField("Due date", description="For example, 27 3 2027")
     source = SelectField("Agreed at", widget=GovSelect(), validate_choice=False, choices=[
         SelectChoice("other", "Other"), SelectChoice("meeting", "Tracking meeting"),

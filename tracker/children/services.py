@@ -29,6 +29,16 @@ def check_version(record: Any, expected: int | None) -> None:
         raise ConflictError(record)
 
 
+def check_version_or_absent(record: Any | None, expected: int | None) -> None:
+    """Optimistic locking for a record a form creates the first time it is saved (a
+    child's SSDA903 details, OC2 for a year): the form carries version 0 while there is
+    no record, so someone else creating (or deleting) it in the meantime is a conflict."""
+    if expected is None:
+        return
+    if (record.version if record is not None else 0) != expected:
+        raise ConflictError(record)
+
+
 def _check_date(errors: dict[str, str], field: str, value: dt.date | None, *, today: dt.date,
                 child: Child | None = None, dob: dt.date | None = None, what: str = "The date") -> None:
     if value is None:
@@ -63,7 +73,7 @@ def validate_child_details(session: Session, data: dict[str, Any], *, today: dt.
     if data.get("sex") not in codes.SEX:
         errors["sex"] = "Select the child's sex (903 code 1 or 2)"
     if data.get("ethnicity") not in codes.ETHNICITY:
-        errors["ethnicity"] = f"{data.get('ethnicity')!r} is not a 903 ethnicity code"
+        errors["ethnicity"] = codes.ETHNICITY.choice_message(data.get("ethnicity")) or ""
     upn = (data.get("upn") or "").strip().upper()
     if upn and upn not in codes.UPN_UNKNOWN and not UPN_RE.match(upn):
         errors["upn"] = "UPN must be 13 characters (a letter, 11 digits, a letter or digit) or UN1–UN5"
@@ -134,10 +144,10 @@ def start_care(session: Session, child: Child, *, start_on: dt.date | None, lega
     if start_on is None:
         errors["start_on"] = "Enter the date the child started to be looked after"
     _check_date(errors, "start_on", start_on, today=today, child=child, what="Date care started")
-    if start_on and (msg := codes.LEGAL_STATUS.message(legal_status, start_on)):
+    if msg := codes.LEGAL_STATUS.message(legal_status, start_on or today):
         errors["legal_status"] = msg
-    if category_of_need not in codes.CATEGORY_OF_NEED:
-        errors["category_of_need"] = f"{category_of_need!r} is not a category of need code (N1–N8)"
+    if msg := codes.CATEGORY_OF_NEED.choice_message(category_of_need):
+        errors["category_of_need"] = msg
     if start_on and "start_on" not in errors:
         if child.age_on(start_on) >= 18:
             errors["start_on"] = "A child cannot start to be looked after on or after their 18th birthday"
@@ -262,8 +272,8 @@ def update_care_period(session: Session, period: CarePeriod, *, start_on: dt.dat
         errors["reason_ceased"] = "Only give a reason when the period of care has ended"
     elif reason_ceased and end_on and (msg := codes.REASON_CEASED.message(reason_ceased, end_on)):
         errors["reason_ceased"] = msg
-    if category_of_need not in codes.CATEGORY_OF_NEED:
-        errors["category_of_need"] = f"{category_of_need!r} is not a category of need code (N1–N8)"
+    if msg := codes.CATEGORY_OF_NEED.choice_message(category_of_need):
+        errors["category_of_need"] = msg
     if start_on and not errors.get("start_on") and not errors.get("end_on"):
         if (clash := _overlapping_period(session, child, start_on, end_on, exclude_id=period.id)) is not None:
             errors["start_on"] = f"This overlaps the period of care from {clash.start_on:%d/%m/%Y}"

@@ -26,8 +26,8 @@ from tracker.children.forms import (
 from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.extensions import db
 from tracker.placements.models import Placement
-from tracker.web import Page, csv_response, paginate, requires, save, signed_in
-from tracker.web.forms import DeleteForm
+from tracker.web import Page, csv_response, page_number, paginate, requires, signed_in, submit
+from tracker.web.forms import DeleteForm, with_current
 
 bp = Blueprint("children", __name__)
 
@@ -70,6 +70,11 @@ def _child_form(child: Child | None = None) -> ChildForm:
     form = ChildForm(obj=child) if child is not None else ChildForm()
     form.allocated_worker_id.choices = _worker_choices()
     form.team_id.choices = _team_choices()
+    if child is not None:
+        worker = child.allocated_worker
+        form.allocated_worker_id.choices = with_current(
+            form.allocated_worker_id.choices, child.allocated_worker_id,
+            lambda: f"{worker.name} ({worker.role_label}{'' if worker.active else ', left'})" if worker else "")
     if child is not None and request.method == "GET":
         form.version.data = str(child.version)
         form.allocated_worker_id.data = child.allocated_worker_id
@@ -91,12 +96,11 @@ def new_child() -> Any:
         form.allocated_worker_id.data = current_user.id
         form.team_id.data = current_user.team_id
     created: list[Child] = []
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: created.append(services.create_child(db.session, _detail_data(form),
-                                                                          today=clock.today())),
-                     success="Child added")
-        if ok:
-            return redirect(url_for("children.show_child", child_id=created[0].id))
+    ok, _ = submit(form, lambda: created.append(services.create_child(db.session, _detail_data(form),
+                                                                        today=clock.today())),
+                   success="Child added")
+    if ok:
+        return redirect(url_for("children.show_child", child_id=created[0].id))
     return render_template("_components/form_page.html", form=form, heading="Add a child",
                            back_url=url_for("children.home"))
 
@@ -150,19 +154,25 @@ def audit_history(child_id: int) -> Any:
 def edit_child(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = _child_form(child)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: services.update_child(
-            db.session, child, _detail_data(form), today=clock.today(),
-            expected_version=form.expected_version()), success="Child's details saved")
-        if ok:
-            return redirect(url_for("children.show_child", child_id=child.id))
-        if conflict:
-            db.session.refresh(child)
-            form.version.data = str(child.version)
-    return render_template("_components/form_page.html", form=form, conflict=conflict, current=child,
-                           heading="Change details", caption=child.name,
-                           back_url=url_for("children.show_child", child_id=child.id))
+    ok, conflict = submit(form, lambda: services.update_child(
+        db.session, child, _detail_data(form), today=clock.today(),
+        expected_version=form.expected_version()), success="Child's details saved")
+    if ok:
+        return redirect(url_for("children.show_child", child_id=child.id))
+    if conflict:
+        db.session.refresh(child)
+        form.version.data = str(child.version)
+    return record_form_page(form, child=child, heading="Change details", conflict=conflict,
+                            current=describe_child(child) if conflict else None, current_heading="What is saved now",
+                            back_url=url_for("children.show_child", child_id=child.id))
+
+
+def describe_child(child: Child) -> list[tuple[str, str]]:
+    return [("Child ID", child.local_id), ("Name", child.name), ("Date of birth", f"{child.date_of_birth:%d/%m/%Y}"),
+            ("Sex", codes.SEX.label(child.sex)), ("Ethnicity", codes.ETHNICITY.label(child.ethnicity)),
+            ("Unique pupil number", child.upn or "Not recorded"),
+            ("Allocated worker", child.allocated_worker.name if child.allocated_worker else "Not allocated"),
+            ("Team", child.team.name if child.team else "No team")]
 
 
 @bp.route("/children/<int:child_id>/enter-care", methods=["GET", "POST"])
@@ -170,13 +180,12 @@ def edit_child(child_id: int) -> Any:
 def enter_care(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = StartCareForm()
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: services.start_care(
-            db.session, child, start_on=form.start_on.data, legal_status=form.legal_status.data or "",
-            category_of_need=form.category_of_need.data or "", today=clock.today()),
-            success="Entering care recorded")
-        if ok:
-            return redirect(url_for("children.care_history", child_id=child.id))
+    ok, _ = submit(form, lambda: services.start_care(
+        db.session, child, start_on=form.start_on.data, legal_status=form.legal_status.data or "",
+        category_of_need=form.category_of_need.data or "", today=clock.today()),
+        success="Entering care recorded")
+    if ok:
+        return redirect(url_for("children.care_history", child_id=child.id))
     return render_template("_components/form_page.html", form=form, heading="Record entering care",
                            caption=child.name, back_url=url_for("children.care_history", child_id=child.id))
 
@@ -191,13 +200,14 @@ def leave_care(child_id: int, period_id: int) -> Any:
     form = EndCareForm(obj=period)
     if request.method == "GET":
         form.version.data = str(period.version)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: services.end_care(
-            db.session, period, end_on=form.end_on.data, reason_ceased=form.reason_ceased.data or "",
-            today=clock.today(), expected_version=form.expected_version()), success="Leaving care recorded")
-        if ok:
-            return redirect(url_for("children.care_history", child_id=child.id))
+    ok, conflict = submit(form, lambda: services.end_care(
+        db.session, period, end_on=form.end_on.data, reason_ceased=form.reason_ceased.data or "",
+        today=clock.today(), expected_version=form.expected_version()), success="Leaving care recorded")
+    if ok:
+        return redirect(url_for("children.care_history", child_id=child.id))
+    if conflict:
+        db.session.refresh(period)
+        form.version.data = str(period.version)
     return render_template("_components/form_page.html", form=form, conflict=conflict,
                            heading="Record leaving care", caption=child.name,
                            intro=f"Period of care from {period.start_on:%d/%m/%Y}.",
@@ -209,12 +219,11 @@ def leave_care(child_id: int, period_id: int) -> Any:
 def change_legal_status(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = LegalStatusForm()
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: services.change_legal_status(
-            db.session, child, start_on=form.start_on.data, code=form.code.data or "", today=clock.today()),
-            success="Legal status recorded")
-        if ok:
-            return redirect(url_for("children.care_history", child_id=child.id))
+    ok, _ = submit(form, lambda: services.change_legal_status(
+        db.session, child, start_on=form.start_on.data, code=form.code.data or "", today=clock.today()),
+        success="Legal status recorded")
+    if ok:
+        return redirect(url_for("children.care_history", child_id=child.id))
     return render_template("_components/form_page.html", form=form, heading="Record a change of legal status",
                            caption=child.name, back_url=url_for("children.care_history", child_id=child.id))
 
@@ -268,10 +277,7 @@ def _caseload_title(scope: queries.CaseloadScope) -> str:
 def _caseload_page(scope: queries.CaseloadScope, filters: queries.CaseloadFilters, today: Any) -> Page:
     """One page of the caseload from a single statement (its rows carry the total)."""
     per_page = current_app.config["PAGE_SIZE"]
-    try:
-        number = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        number = 1
+    number = page_number()
 
     def fetch(n: int) -> list[Any]:
         return list(db.session.execute(queries.list_caseload(db.session, current_user, scope, filters, today=today,
@@ -391,10 +397,9 @@ def record_form_page(form: Any, *, child: Child, heading: str, back_url: str, in
 def record_fact(form: Any, action: Callable[[], Any], *, child: Child, success: str, heading: str,
                 back_url: str, intro: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
     """The "record a new fact" page: validate, call the service, commit, back to the tab."""
-    if form.validate_on_submit():
-        ok, _ = save(form, action, success=success)
-        if ok:
-            return redirect(back_url)
+    ok, _ = submit(form, action, success=success)
+    if ok:
+        return redirect(back_url)
     return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro,
                             field_params=field_params)
 
@@ -410,16 +415,14 @@ def correct_fact(form: Any, record: Any, apply: Callable[[int | None], Any], *, 
     """
     if request.method == "GET":
         form.version.data = str(record.version)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: apply(form.expected_version()), success=success)
-        if ok:
+    ok, conflict = submit(form, lambda: apply(form.expected_version()), success=success)
+    if ok:
+        return redirect(back_url)
+    if conflict:
+        record = _reload_or_gone(record, back_url)
+        if record is None:
             return redirect(back_url)
-        if conflict:
-            record = _reload_or_gone(record, back_url)
-            if record is None:
-                return redirect(back_url)
-            form.version.data = str(record.version)
+        form.version.data = str(record.version)
     return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro, conflict=conflict,
                             current=describe(record) if conflict else None,
                             current_heading="What is saved now", field_params=field_params)
@@ -431,16 +434,14 @@ def delete_fact(record: Any, apply: Callable[[int | None], Any], *, child: Child
     form = ConfirmDeleteForm()
     if request.method == "GET":
         form.version.data = str(record.version)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: apply(form.expected_version()), success=success)
-        if ok:
+    ok, conflict = submit(form, lambda: apply(form.expected_version()), success=success)
+    if ok:
+        return redirect(back_url)
+    if conflict:
+        record = _reload_or_gone(record, back_url)
+        if record is None:
             return redirect(back_url)
-        if conflict:
-            record = _reload_or_gone(record, back_url)
-            if record is None:
-                return redirect(back_url)
-            form.version.data = str(record.version)
+        form.version.data = str(record.version)
     return record_form_page(form, child=child, heading=heading, back_url=back_url, conflict=conflict,
                             intro="Delete only a record entered by mistake. The deletion is kept in the "
                                   "audit history and the due dates are worked out again.",
@@ -505,11 +506,10 @@ def delete_legal_status(child_id: int, status_id: int) -> Any:
     if status is None or status.child_id != child.id:
         abort(404)
     form = DeleteForm()
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: services.delete_legal_status(db.session, status, today=clock.today()),
-                     success="Legal status deleted")
-        if ok:
-            return redirect(url_for("children.care_history", child_id=child.id))
+    ok, _ = submit(form, lambda: services.delete_legal_status(db.session, status, today=clock.today()),
+                   success="Legal status deleted")
+    if ok:
+        return redirect(url_for("children.care_history", child_id=child.id))
     return render_template("_components/form_page.html", form=form, heading="Delete this legal status?",
                            caption=child.name,
                            intro=f"{codes.LEGAL_STATUS.label(status.code)} from {status.start_on:%d/%m/%Y}. "

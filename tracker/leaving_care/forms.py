@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 from wtforms.validators import Optional as OptionalV
 
 from tracker.leaving_care import oc3
@@ -26,7 +25,7 @@ from tracker.leaving_care.models import (
     TENANCY_ENDINGS,
     TENURES,
 )
-from tracker.web.forms import GovDateField, VersionedForm
+from tracker.web.forms import GovDateField, IdSelectField, MaxLength, VersionedForm
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -90,7 +89,7 @@ class AccommodationForm(RecordForm):
     unsuitable_reason = TextAreaField("If not suitable, why not", widget=GovTextArea())
     postcode_district = StringField("Postcode district", widget=GovTextInput(),
                                     description="The first part of the postcode only, like LS6",
-                                    validators=[OptionalV(), Length(max=4, message="Enter at most 4 characters")])
+                                    validators=[OptionalV(), MaxLength(4)])
     end_on = GovDateField("Date they moved out", description="Leave blank while they live there")
     submit = SubmitField("Save accommodation", widget=GovSubmitInput())
 
@@ -114,7 +113,7 @@ class TenancyForm(RecordForm):
 
 class StayingPutForm(RecordForm):
     carer_ref = StringField("Carer reference", widget=GovTextInput(),
-                            validators=[OptionalV(), Length(max=30, message="Enter at most 30 characters")])
+                            validators=[OptionalV(), MaxLength(30)])
     start_on = GovDateField("Start date", description="On or after the 18th birthday")
     end_on = GovDateField("End date", description="By the 21st birthday; leave blank while it continues")
     submit = SubmitField("Save staying put", widget=GovSubmitInput())
@@ -135,7 +134,7 @@ class BirthdayDataForm(RecordForm):
 
 
 class AdviserForm(VersionedForm):
-    adviser_id = SelectField("Personal adviser", widget=GovSelect(), validate_choice=False, coerce=str)
+    adviser_id = IdSelectField("Personal adviser")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

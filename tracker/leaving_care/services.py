@@ -133,10 +133,10 @@ def allocate_personal_adviser(session: Session, child: Child, *, adviser_id: int
     """Set (or clear) the young person's personal adviser; the adviser then owns the
     personal-adviser items (pathway plan reviews, contacts, visits, birthday data)."""
     check_version(child, expected_version)
-    if adviser_id is not None:
+    if adviser_id is not None and adviser_id != child.personal_adviser_id:  # one who has left may stay
         adviser = session.get(User, adviser_id)
         if adviser is None or not adviser.active or adviser.role != "personal_adviser":
-            raise ValidationError({"adviser_id": "Choose an active personal adviser"})
+            raise ValidationError({"adviser_id": "Select a personal adviser from the list"})
     child.personal_adviser_id = adviser_id
     recompute_child(session, child, today=today)
     return child

@@ -136,7 +136,7 @@ def _pathway_event(session: Session, child: Child, v: dict[str, Any], today: dt.
     if not kind:
         errors["kind"] = "Select what happened"
     elif kind not in PATHWAY_EVENTS:
-        errors["kind"] = f"{kind!r} is not a pathway plan event"
+        errors["kind"] = "Select what happened from the list"
     _check_date(session, child, errors, "on", v.get("on"), today=today, what="Date it happened")
     on = v.get("on")
     if kind == "pa_extended_to_25" and on and "on" not in errors:
@@ -157,7 +157,7 @@ def _contact(session: Session, child: Child, v: dict[str, Any], today: dt.date, 
     if not method:
         errors["method"] = "Select how the contact was made"
     elif method not in CONTACT_METHODS:
-        errors["method"] = f"{method!r} is not a way of making contact (visit, phone or message)"
+        errors["method"] = "Select how the contact was made: visit, phone or message"
     return errors
 
 
@@ -174,7 +174,7 @@ def _accommodation(session: Session, child: Child, v: dict[str, Any], today: dt.
     if not letter:
         errors["accommodation"] = "Select the type of accommodation"
     elif letter not in oc3.ACCOMMODATION:
-        errors["accommodation"] = f"{letter!r} is not an OC3 accommodation code ({', '.join(oc3.ACCOMMODATION.codes)})"
+        errors["accommodation"] = "Select the type of accommodation from the list"
     else:
         _adult_only(child, errors, "accommodation", letter, start)
     if v.get("suitable") is None:
@@ -202,7 +202,7 @@ def _activity(session: Session, child: Child, v: dict[str, Any], today: dt.date,
     if not code:
         errors["activity"] = "Select the young person's activity"
     elif code not in oc3.ACTIVITY:
-        errors["activity"] = f"{code!r} is not an OC3 activity code ({', '.join(oc3.ACTIVITY.codes)})"
+        errors["activity"] = "Select the activity from the list"
     _check_overlap(session, Activity, child, errors, v, what="activity", record=record, auto_end=True)
     return errors
 
@@ -213,12 +213,12 @@ def _tenancy(session: Session, child: Child, v: dict[str, Any], today: dt.date, 
     if not tenure:
         errors["tenure"] = "Select the type of tenancy"
     elif tenure not in TENURES:
-        errors["tenure"] = f"{tenure!r} is not a type of tenancy (council, housing association or private)"
+        errors["tenure"] = "Select the landlord: council, housing association or private"
     _check_date(session, child, errors, "start_on", v.get("start_on"), today=today, what="Start date")
     _check_end(errors, v.get("start_on"), v.get("end_on"), today=today)
     reason = v.get("end_reason")
     if reason and reason not in TENANCY_ENDINGS:
-        errors["end_reason"] = f"{reason!r} is not a way a tenancy ends"
+        errors["end_reason"] = "Select how the tenancy ended from the list"
     elif v.get("end_on") and not reason:
         errors["end_reason"] = "Select how the tenancy ended"
     elif reason and not v.get("end_on"):
@@ -254,11 +254,11 @@ def _birthday_data(session: Session, child: Child, v: dict[str, Any], today: dt.
     if not in_touch:
         errors["in_touch"] = "Select whether the young person is in touch"
     elif in_touch not in IN_TOUCH:
-        errors["in_touch"] = f"{in_touch!r} is not an OC3 in-touch code ({', '.join(IN_TOUCH)})"
+        errors["in_touch"] = "Select whether they are in touch from the list"
     if activity and activity not in oc3.ACTIVITY:
-        errors["activity"] = f"{activity!r} is not an OC3 activity code ({', '.join(oc3.ACTIVITY.codes)})"
+        errors["activity"] = "Select the activity from the list"
     if letter and letter not in oc3.ACCOMMODATION:
-        errors["accommodation"] = f"{letter!r} is not an OC3 accommodation code"
+        errors["accommodation"] = "Select the accommodation from the list"
     elif letter:
         _adult_only(child, errors, "accommodation", letter, on)
         if v.get("suitable") is None:

@@ -25,8 +25,8 @@ from tracker.leaving_care.models import (
     TENANCY_ENDINGS,
     TENURES,
 )
-from tracker.web import Page, csv_response, requires, save
-from tracker.web.forms import DeleteForm
+from tracker.web import Page, csv_response, int_arg, page_number, requires, submit
+from tracker.web.forms import DeleteForm, with_current
 
 bp = Blueprint("leaving_care", __name__)
 
@@ -76,22 +76,21 @@ def child_leaving_care(child_id: int) -> Any:
 def allocate_adviser(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = AdviserForm()
-    form.adviser_id.choices = [SelectChoice("", "Not allocated")] + [
-        SelectChoice(str(u.id), u.name) for u in queries.list_advisers(db.session)]
+    adviser = child.personal_adviser
+    form.adviser_id.choices = with_current([SelectChoice("", "Not allocated")] + [
+        SelectChoice(str(u.id), u.name) for u in queries.list_advisers(db.session)], child.personal_adviser_id,
+        lambda: f"{adviser.name}{'' if adviser.active else ' (left)'}" if adviser else "")
     if request.method == "GET":
-        form.adviser_id.data = str(child.personal_adviser_id or "")
+        form.adviser_id.data = child.personal_adviser_id
         form.version.data = str(child.version)
-    conflict = None
-    if form.validate_on_submit():
-        chosen = form.adviser_id.data or ""
-        ok, conflict = save(form, lambda: services.allocate_personal_adviser(
-            db.session, child, adviser_id=int(chosen) if chosen.isdigit() else None, today=clock.today(),
-            expected_version=form.expected_version()), success="Personal adviser saved")
-        if ok:
-            return redirect(_tab(child.id))
-        if conflict:
-            db.session.refresh(child)
-            form.version.data = str(child.version)
+    ok, conflict = submit(form, lambda: services.allocate_personal_adviser(
+        db.session, child, adviser_id=form.adviser_id.data, today=clock.today(),
+        expected_version=form.expected_version()), success="Personal adviser saved")
+    if ok:
+        return redirect(_tab(child.id))
+    if conflict:
+        db.session.refresh(child)
+        form.version.data = str(child.version)
     return render_template("_components/form_page.html", form=form, conflict=conflict,
                            heading="Allocate a personal adviser", caption=child.name,
                            intro="The personal adviser owns the pathway plan reviews, contacts, visits after a "
@@ -102,12 +101,11 @@ def _record_view(kind: str) -> Callable[[int], Any]:
     def view(child_id: int) -> Any:
         child = get_child_or_403(child_id)
         form = FORMS[kind]()
-        if form.validate_on_submit():
-            ok, _ = save(form, lambda: services.record_fact(db.session, child, kind, form.to_data(),
-                                                            today=clock.today(), actor_id=current_user.id),
-                         success=f"{services.KINDS[kind].label.capitalize()} recorded")
-            if ok:
-                return redirect(_tab(child.id))
+        ok, _ = submit(form, lambda: services.record_fact(db.session, child, kind, form.to_data(),
+                                                          today=clock.today(), actor_id=current_user.id),
+                       success=f"{services.KINDS[kind].label.capitalize()} recorded")
+        if ok:
+            return redirect(_tab(child.id))
         return render_template("_components/form_page.html", form=form, heading=HEADINGS[kind],
                                caption=child.name, back_url=_tab(child.id))
 
@@ -138,19 +136,40 @@ def edit_record(child_id: int, slug: str, record_id: int) -> Any:
     form = FORMS[kind]()
     if request.method == "GET":
         form.load(record)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: services.update_record(
-            db.session, record, form.to_data(), today=clock.today(), expected_version=form.expected_version()),
-            success=f"{services.KINDS[kind].label.capitalize()} saved")
-        if ok:
-            return redirect(_tab(child.id))
-        if conflict:
-            db.session.refresh(record)
-            form.version.data = str(record.version)
-    return render_template("_components/form_page.html", form=form, conflict=conflict,
+    ok, conflict = submit(form, lambda: services.update_record(
+        db.session, record, form.to_data(), today=clock.today(), expected_version=form.expected_version()),
+        success=f"{services.KINDS[kind].label.capitalize()} saved")
+    if ok:
+        return redirect(_tab(child.id))
+    current = None
+    if conflict:
+        db.session.refresh(record)
+        form.version.data = str(record.version)
+        current = _describe(form, record)
+    return render_template("children/record_form.html", form=form, conflict=conflict,
                            heading=f"Correct this {services.KINDS[kind].label}", caption=child.name,
+                           current_values=current, current_heading="What is saved now", field_params={},
                            back_url=_tab(child.id))
+
+
+def _describe(form: Any, record: Any) -> list[tuple[str, str]]:
+    """A record's saved values, labelled as on its form."""
+    out = []
+    for field in form:
+        if field.type in ("CSRFTokenField", "SubmitField", "HiddenField") or not hasattr(record, field.name):
+            continue
+        value = getattr(record, field.name)
+        if value is None:
+            text = "Not recorded"
+        elif isinstance(value, bool):
+            text = "Yes" if value else "No"
+        elif hasattr(value, "strftime"):
+            text = value.strftime("%d/%m/%Y")
+        else:
+            labels = {str(c.value): str(c.label) for c in getattr(field, "choices", None) or []}
+            text = labels.get(str(value), str(value))
+        out.append((field.label.text, text))
+    return out
 
 
 @bp.route("/children/<int:child_id>/leaving-care/<slug>/<int:record_id>/delete", methods=["GET", "POST"])
@@ -160,14 +179,14 @@ def delete_record(child_id: int, slug: str, record_id: int) -> Any:
     form = DeleteForm()
     if request.method == "GET":
         form.version.data = str(record.version)
-    conflict = None
-    if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-        ok, conflict = save(form, lambda: services.delete_record(db.session, record, today=clock.today(),
-                                                                 expected_version=expected),
-                            success=f"{services.KINDS[kind].label.capitalize()} deleted")
-        if ok:
-            return redirect(_tab(child.id))
+    ok, conflict = submit(form, lambda: services.delete_record(db.session, record, today=clock.today(),
+                                                               expected_version=form.expected_version()),
+                          success=f"{services.KINDS[kind].label.capitalize()} deleted")
+    if ok:
+        return redirect(_tab(child.id))
+    if conflict:
+        db.session.refresh(record)
+        form.version.data = str(record.version)
     label = services.KINDS[kind].label
     return render_template("_components/form_page.html", form=form, conflict=conflict,
                            heading=f"Delete this {label}?", caption=child.name,
@@ -184,6 +203,8 @@ def _caseload_rows() -> tuple[list[queries.CaseloadRow], dict[str, str], list[tu
     args = {k: request.args.get(k, "").strip() for k in ("scope", "q", "category", "urgency", "adviser")}
     if args["scope"] not in dict(scopes):
         args["scope"] = default
+    if args["adviser"] != "none" and int_arg("adviser", minimum=1) is None:
+        args["adviser"] = ""  # not an adviser's id: no filter
     rows = queries.list_caseload(db.session, current_user, today=clock.today(), scope=args["scope"],
                                  search=args["q"], category=args["category"], urgency=args["urgency"],
                                  adviser=args["adviser"] if args["scope"] != "mine" else "")
@@ -195,10 +216,7 @@ def _caseload_rows() -> tuple[list[queries.CaseloadRow], dict[str, str], list[tu
 def caseload() -> Any:
     rows, args, scopes = _caseload_rows()
     per_page = current_app.config["PAGE_SIZE"]
-    try:
-        number = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        number = 1
+    number = page_number()
     number = min(number, max(1, math.ceil(len(rows) / per_page)))
     page = Page(items=rows[(number - 1) * per_page:number * per_page], page=number, per_page=per_page,
                 total=len(rows))

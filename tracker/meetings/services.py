@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.auth.models import Service, User
 from tracker.children.models import Child
+from tracker.children.services import check_version, check_version_or_absent
 from tracker.errors import ValidationError
 from tracker.meetings import queries
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot
@@ -35,9 +36,13 @@ def start_meeting(session: Session, *, service: Service, week_of: dt.date, chair
 
 def record_decision(session: Session, *, meeting: Meeting, child: Child, decision: str, actor: User,
                     action_title: str | None, action_owner: User | None, action_due: dt.date | None,
-                    today: dt.date) -> MeetingDecision:
+                    today: dt.date, expected_version: int | None = None) -> MeetingDecision:
     """Record (or replace) the decision for a child, and optionally add an action (a
-    tracked item, through the same service as any other action)."""
+    tracked item, through the same service as any other action). ``expected_version``
+    is the decision's version when the form was opened (0: none yet)."""
+    row = session.scalar(select(MeetingDecision).where(MeetingDecision.meeting_id == meeting.id,
+                                                       MeetingDecision.child_id == child.id))
+    check_version_or_absent(row, expected_version)
     errors: dict[str, str] = {}
     if meeting.status != "open":
         errors["_form"] = "This meeting is closed; its minutes can no longer change"
@@ -53,8 +58,6 @@ def record_decision(session: Session, *, meeting: Meeting, child: Child, decisio
         errors["action_due"] = "Enter the date the action is due"
     if errors:
         raise ValidationError(errors)
-    row = session.scalar(select(MeetingDecision).where(MeetingDecision.meeting_id == meeting.id,
-                                                       MeetingDecision.child_id == child.id))
     if row is None:
         row = MeetingDecision(meeting_id=meeting.id, child_id=child.id, decision=decision.strip(),
                               recorded_by_id=actor.id)
@@ -75,7 +78,8 @@ def record_decision(session: Session, *, meeting: Meeting, child: Child, decisio
     return row
 
 
-def close_meeting(session: Session, meeting: Meeting) -> None:
+def close_meeting(session: Session, meeting: Meeting, *, expected_version: int | None = None) -> None:
+    check_version(meeting, expected_version)
     meeting.status = "closed"
     session.flush()
 

@@ -20,7 +20,7 @@ from tracker.meetings import charts, queries, services
 from tracker.meetings.forms import CloseMeetingForm, DecisionForm, StartMeetingForm
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot
 from tracker.tracking.models import Action, TrackedItem
-from tracker.web import csv_response, requires, save
+from tracker.web import csv_response, int_arg, requires, submit
 
 bp = Blueprint("meetings", __name__)
 
@@ -48,7 +48,7 @@ def _service() -> Service:
     services_ = _services()
     if not services_:
         abort(404)
-    wanted = request.args.get("service", type=int)
+    wanted = int_arg("service", minimum=1)
     return next((s for s in services_ if s.id == wanted), services_[0])
 
 
@@ -106,9 +106,9 @@ def drill_down() -> Any:
     if key not in queries.METRICS:
         abort(404)
     team_arg = request.args.get("team", "all")
-    if team_arg != "all" and not team_arg.isdigit():
+    team = None if team_arg == "all" else int_arg("team", minimum=1)
+    if team_arg != "all" and team is None:
         abort(404)
-    team = None if team_arg == "all" else int(team_arg)
     scope = _scope(service, _week())
     unit, rows = queries.drill_down(db.session, scope, key, team)
     return render_template("meetings/drill_down.html", metric=queries.METRICS[key], unit=unit, rows=rows,
@@ -138,12 +138,11 @@ def start_meeting() -> Any:
     if request.method == "GET":
         form.attendees.data = f"{current_user.name} ({current_user.role_label}, chair)"
     started: list[Meeting] = []
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: started.append(services.start_meeting(
-            db.session, service=service, week_of=week, chair=current_user, attendees=form.attendees.data or "",
-            today=clock.today())), success="Meeting started")
-        if ok:
-            return redirect(url_for("meetings.meeting_child", meeting_id=started[0].id, n=1))
+    ok, _ = submit(form, lambda: started.append(services.start_meeting(
+        db.session, service=service, week_of=week, chair=current_user, attendees=form.attendees.data or "",
+        today=clock.today())), success="Meeting started")
+    if ok:
+        return redirect(url_for("meetings.meeting_child", meeting_id=started[0].id, n=1))
     return render_template("_components/form_page.html", form=form, heading="Start the tracking meeting",
                            caption=f"{service.name}, week of {week:%d/%m/%Y}",
                            back_url=url_for("meetings.pack", week=week.isoformat(), service=service.id))
@@ -175,23 +174,32 @@ def meeting_child(meeting_id: int, n: int) -> Any:
     if request.method == "GET":
         form.decision.data = existing.decision if existing else ""
         form.action_owner.data = child.allocated_worker_id
-    if form.validate_on_submit():
+        form.version.data = str(existing.version if existing else 0)
+
+    def record() -> None:
         owner = db.session.get(User, form.action_owner.data) if form.action_owner.data else None
-        ok, _ = save(form, lambda: services.record_decision(
+        services.record_decision(
             db.session, meeting=meeting, child=child, decision=form.decision.data or "", actor=current_user,
             action_title=form.action_title.data, action_owner=owner if form.action_title.data else None,
-            action_due=form.action_due.data, today=clock.today()), success=f"Decision for {child.name} saved")
-        if ok:
-            if n < len(agenda):
-                return redirect(url_for("meetings.meeting_child", meeting_id=meeting.id, n=n + 1))
-            return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
+            action_due=form.action_due.data, today=clock.today(), expected_version=form.expected_version())
+
+    ok, conflict = submit(form, record, success=f"Decision for {child.name} saved")
+    if ok:
+        if n < len(agenda):
+            return redirect(url_for("meetings.meeting_child", meeting_id=meeting.id, n=n + 1))
+        return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
+    if conflict:
+        existing = db.session.scalar(select(MeetingDecision).where(MeetingDecision.meeting_id == meeting.id,
+                                                                   MeetingDecision.child_id == child.id))
+        form.version.data = str(existing.version if existing else 0)
     open_items = list(db.session.scalars(select(TrackedItem).where(TrackedItem.child_id == child.id,
                                                                    TrackedItem.is_open == true())
                                          .order_by(TrackedItem.due_on, TrackedItem.kind, TrackedItem.id).limit(8)))
     actions = list(db.session.scalars(select(Action).where(Action.meeting_id == meeting.id,
                                                            Action.child_id == child.id)))
     return render_template("meetings/meeting_child.html", meeting=meeting, child=child, n=n, total=len(agenda),
-                           form=form, open_items=open_items, actions=actions, today=clock.today())
+                           form=form, open_items=open_items, actions=actions, today=clock.today(), conflict=conflict,
+                           saved_decision=existing.decision if existing else None)
 
 
 def _minutes(meeting: Meeting) -> list[tuple[MeetingDecision, Child, list[Action]]]:
@@ -209,11 +217,20 @@ def _minutes(meeting: Meeting) -> list[tuple[MeetingDecision, Child, list[Action
 def minutes(meeting_id: int) -> Any:
     meeting = _meeting_or_404(meeting_id)
     form = CloseMeetingForm()
-    if meeting.status == "open" and form.validate_on_submit():
-        ok, _ = save(form, lambda: services.close_meeting(db.session, meeting), success="Meeting closed")
+    if request.method == "GET":
+        form.version.data = str(meeting.version)
+    conflict = None
+    if meeting.status == "open":
+        ok, conflict = submit(form, lambda: services.close_meeting(db.session, meeting,
+                                                                    expected_version=form.expected_version()),
+                              success="Meeting closed")
         if ok:
             return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
-    return render_template("meetings/minutes.html", meeting=meeting, rows=_minutes(meeting), form=form)
+        if conflict:
+            db.session.refresh(meeting)
+            form.version.data = str(meeting.version)
+    return render_template("meetings/minutes.html", meeting=meeting, rows=_minutes(meeting), form=form,
+                           conflict=conflict)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.csv")

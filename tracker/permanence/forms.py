@@ -5,12 +5,11 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 from wtforms.validators import Optional as OptionalV
 
 from tracker.permanence.models import COURT_EVENTS, MILESTONES, ORDERS, PLANS
 from tracker.tracking.rules.court import MAX_EXTENSION_WEEKS, PROCEEDINGS_WEEKS
-from tracker.web.forms import GovDateField, VersionedForm
+from tracker.web.forms import GovDateField, IdSelectField, MaxLength, VersionedForm
 
 
 def _choices(values: dict[str, str], blank: str) -> list[SelectChoice]:
@@ -34,13 +33,13 @@ class CourtEventForm(VersionedForm):
     kind = RadioField("What happened", widget=GovRadioInput(), validate_choice=False,
                       choices=[SelectChoice(k, v) for k, v in COURT_EVENTS.items()])
     on = GovDateField("Date", description="For example, 27 3 2026")
-    weeks = SelectField("Extension: weeks added", description=f"Only for an extension of the {PROCEEDINGS_WEEKS}-week timetable "
-                        f"(up to {MAX_EXTENSION_WEEKS} weeks each time)", widget=GovSelect(), validate_choice=False,
-                        coerce=lambda v: int(v) if v else None,
-                        choices=[SelectChoice("", "Not an extension")]
-                        + [SelectChoice(str(n), f"{n} week{'s' if n > 1 else ''}")
-                           for n in range(1, MAX_EXTENSION_WEEKS + 1)])
+    weeks = IdSelectField("Extension: weeks added", what="the number of weeks added", validate_choice=False,
+                          description=f"Only for an extension of the {PROCEEDINGS_WEEKS}-week timetable "
+                                      f"(up to {MAX_EXTENSION_WEEKS} weeks each time)",
+                          choices=[SelectChoice("", "Not an extension")]
+                          + [SelectChoice(str(n), f"{n} week{'s' if n > 1 else ''}")
+                             for n in range(1, MAX_EXTENSION_WEEKS + 1)])
     court_order = SelectField("Final order: the order made", description="Only for a final order",
                               widget=GovSelect(), validate_choice=False, choices=_choices(ORDERS, "Not a final order"))
-    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[OptionalV(), Length(max=2000)])
+    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[OptionalV(), MaxLength(2000)])
     submit = SubmitField("Save court event", widget=GovSubmitInput())

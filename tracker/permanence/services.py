@@ -161,7 +161,7 @@ def _validate_court_event(session: Session, child: Child, *, kind: str | None, o
         if not court_order:
             errors["court_order"] = "Select the order the court made"
         elif court_order not in ORDERS:
-            errors["court_order"] = f"{court_order!r} is not an order type"
+            errors["court_order"] = "Select the order the court made from the list"
     elif court_order:
         errors["court_order"] = "Only give an order for a final order"
     if errors or on is None or kind is None:

@@ -74,7 +74,7 @@ def record_plan(child_id: int) -> Any:
     return record_fact(form, lambda: services.record_plan(
         db.session, child, agreed_on=form.agreed_on.data, plan=form.plan.data, today=clock.today()),
         child=child, success="Permanence plan recorded", heading="Record the permanence plan",
-        intro="The plan for permanence is due by the second statutory review.", back_url=_due_dates(child.id))
+        intro="The plan for permanence is due by the second statutory review.", back_url=_tab(child.id))
 
 
 @bp.route("/plans/<int:record_id>/edit", methods=["GET", "POST"])

@@ -1,9 +1,11 @@
-"""Placement moves: start, correct, end. Never commits."""
+"""Placement moves: start, correct, end, delete. Never commits."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +20,25 @@ from tracker.placements.models import Placement
 _FIELDS = ("start_on", "end_on", "placement_type", "provider", "postcode_district", "over_20_miles",
            "outside_authority", "emergency", "weekly_cost", "carer_ref", "end_reason")
 
+#: The most a week's placement is taken to cost: anything above is a typing error (the
+#: dearest secure and residential placements cost a few thousand pounds a week).
+MAX_WEEKLY_COST = Decimal("50000")
+_AMOUNT_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
+
+
+def parse_weekly_cost(raw: object) -> tuple[Decimal | None, str | None]:
+    """A weekly cost as typed ("850", "£1,250.50") and the message if it is not one."""
+    text = str(raw if raw is not None else "").strip().replace(",", "").removeprefix("£").strip()
+    if not text:
+        return None, None
+    if not _AMOUNT_RE.match(text):
+        return None, "Weekly cost must be an amount in pounds, like 850.00"
+    amount = Decimal(text)
+    if amount > MAX_WEEKLY_COST:
+        return None, (f"Weekly cost must be £{MAX_WEEKLY_COST:,.0f} or less a week; "
+                      f"check it (£{amount:,.2f} looks like a typing error)")
+    return amount, None
+
 
 def _validate(session: Session, child: Child, data: dict[str, Any], *, today: dt.date,
               placement: Placement | None) -> dict[str, str]:
@@ -30,10 +51,10 @@ def _validate(session: Session, child: Child, data: dict[str, Any], *, today: dt
     if start and end and end < start:
         errors["end_on"] = f"End date must be on or after the start date ({start:%d/%m/%Y})"
     ptype = data.get("placement_type") or ""
-    if start and (msg := codes.PLACEMENT_TYPE.message(ptype, start)):
+    if msg := codes.PLACEMENT_TYPE.message(ptype, start or today):
         errors["placement_type"] = msg
     provider = data.get("provider") or None
-    if provider and start and (msg := codes.PLACEMENT_PROVIDER.message(provider, start)):
+    if provider and (msg := codes.PLACEMENT_PROVIDER.message(provider, start or today)):
         errors["provider"] = msg
     elif provider == "PR0" and ptype != "P1":
         errors["provider"] = "PR0 (parents) is only for placements with parents (P1)"
@@ -52,13 +73,12 @@ def _validate(session: Session, child: Child, data: dict[str, Any], *, today: dt
         min_age = codes.PLACEMENT_MIN_AGE[ptype]
         if child.age_on(start) < min_age:
             errors["placement_type"] = f"{ptype} placements are only for children aged {min_age} or over"
-    cost = data.get("weekly_cost")
-    if cost not in (None, ""):
-        try:
-            if Decimal(str(cost)) < 0:
-                errors["weekly_cost"] = "Weekly cost must be 0 or more"
-        except InvalidOperation:
-            errors["weekly_cost"] = "Weekly cost must be an amount in pounds, like 850.00"
+    _cost, cost_error = parse_weekly_cost(data.get("weekly_cost"))
+    if cost_error:
+        errors["weekly_cost"] = cost_error
+    carer = (data.get("carer_ref") or "").strip()
+    if len(carer) > 30:
+        errors["carer_ref"] = "Carer reference must be 30 characters or fewer"
     district = (data.get("postcode_district") or "").strip().upper()
     if district and not (2 <= len(district) <= 4 and district[0].isalpha() and district.isalnum()):
         errors["postcode_district"] = "Enter the postcode district only, like LS6 or M1"
@@ -99,7 +119,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     if "postcode_district" in out:
         out["postcode_district"] = (out["postcode_district"] or "").strip().upper() or None
     if "weekly_cost" in out:
-        out["weekly_cost"] = Decimal(str(out["weekly_cost"])) if out["weekly_cost"] not in (None, "") else None
+        out["weekly_cost"] = parse_weekly_cost(out["weekly_cost"])[0]
     for k in ("over_20_miles", "outside_authority", "emergency"):
         if k in out:
             out[k] = bool(out[k])
@@ -108,25 +128,31 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def start_placement(session: Session, child: Child, data: dict[str, Any], *, today: dt.date) -> Placement:
     """Record a placement. If another placement is open, it ends the day this one starts
-    (the usual move), with the reason given as ``previous_end_reason``."""
+    (the usual move), with the reason given as ``previous_end_reason``. Every problem is
+    reported at once."""
     start = data.get("start_on")
     previous = None
     if start is not None:
         previous = session.scalar(select(Placement).where(Placement.child_id == child.id,
                                                           Placement.end_on.is_(None),
                                                           Placement.start_on < start))
+    errors: dict[str, str] = {}
+    prev_reason = data.get("previous_end_reason") or ""
     # A savepoint, so a refused move leaves the previous placement as it was.
-    with session.begin_nested():
+    with session.begin_nested() as savepoint:
         if previous is not None:
-            prev_reason = data.get("previous_end_reason") or ""
             if msg := codes.REASON_PLACE_CHANGE.message(prev_reason, start):
-                raise ValidationError({"previous_end_reason": msg if prev_reason
-                                       else "Select why the previous placement ended"})
+                errors["previous_end_reason"] = (msg if prev_reason
+                                                 else "Select why the previous placement ended")
             previous.end_on = start
-            previous.end_reason = prev_reason
+            previous.end_reason = prev_reason if "previous_end_reason" not in errors else None
             session.flush()
-        errors = _validate(session, child, data, today=today, placement=None)
+        elif prev_reason and start is not None:
+            errors["previous_end_reason"] = ("There is no earlier placement still open to end: "
+                                             "leave this as \u201cNot a move\u201d")
+        errors = _validate(session, child, data, today=today, placement=None) | errors
         if errors:
+            savepoint.rollback()
             raise ValidationError(errors)
         placement = Placement(child=child, **_clean(data))
         session.add(placement)
@@ -155,7 +181,82 @@ def end_placement(session: Session, placement: Placement, *, end_on: dt.date | N
                             today=today, expected_version=expected_version)
 
 
-def delete_placement(session: Session, placement: Placement, *, expected_version: int | None = None) -> None:
+@dataclass(frozen=True)
+class Deletion:
+    """What deleting a placement does to the child's placement history, in words the
+    confirmation page shows before the user decides."""
+
+    refused: str | None = None
+    #: The placement the deleted one followed (a move). It takes the deleted one's place:
+    #: it is current again, or ends when the deleted one ended.
+    reopens: Placement | None = None
+    reopens_until: dt.date | None = None
+    #: The child is looked after but would have no current placement afterwards.
+    leaves_no_current: bool = False
+
+    @property
+    def explanation(self) -> str:
+        if self.refused:
+            return self.refused
+        if self.reopens is not None:
+            p = self.reopens
+            then = (f"it will end on {self.reopens_until:%d/%m/%Y} instead" if self.reopens_until
+                    else "it becomes the current placement again")
+            return (f"This placement followed the {p.placement_type} placement from {p.start_on:%d/%m/%Y}. "
+                    f"Deleting it undoes the move: that placement is reopened and {then}.")
+        if self.leaves_no_current:
+            return ("The child is looked after and will have no current placement afterwards: record where "
+                    "they live now straight away.")
+        return "The rest of the child's placement history stays as it is."
+
+    @property
+    def outcome(self) -> str:
+        """What happened, for the page after deleting."""
+        if self.reopens is None:
+            return "Placement deleted"
+        p = self.reopens
+        then = (f"now ends on {self.reopens_until:%d/%m/%Y}" if self.reopens_until
+                else "is the current placement again")
+        return f"Placement deleted. The {p.placement_type} placement from {p.start_on:%d/%m/%Y} was reopened and {then}"
+
+
+def plan_deletion(session: Session, placement: Placement) -> Deletion:
+    """Deleting a placement must leave the history consistent: a placement that a later
+    one follows on from is not deleted (that would leave a gap); deleting the move to a
+    placement reopens the placement it followed; and deleting the current placement of a
+    child still looked after, with none before it, is allowed but said out loud."""
+    others = list(session.scalars(select(Placement).where(Placement.child_id == placement.child_id,
+                                                          Placement.id != placement.id)))
+    follower = next((p for p in others if placement.end_on is not None and p.start_on == placement.end_on), None)
+    if follower is not None:
+        return Deletion(refused=(
+            f"The {follower.placement_type} placement from {follower.start_on:%d/%m/%Y} follows on from this one, so "
+            "deleting it would leave a gap in the child's placements. Delete the later placement first, or "
+            "correct this placement's details instead."))
+    previous = next((p for p in others if p.end_on == placement.start_on), None)
+    if previous is not None:
+        return Deletion(reopens=previous, reopens_until=placement.end_on)
+    in_care = any(p.end_on is None for p in placement.child.care_periods)
+    return Deletion(leaves_no_current=placement.end_on is None and in_care)
+
+
+def delete_placement(session: Session, placement: Placement, *, today: dt.date,
+                     expected_version: int | None = None) -> Deletion:
+    """Delete a placement recorded by mistake (see :func:`plan_deletion`)."""
     check_version(placement, expected_version)
+    deletion = plan_deletion(session, placement)
+    if deletion.refused:
+        raise ValidationError({"_form": deletion.refused})
+    previous = deletion.reopens
+    end_on, end_reason = placement.end_on, placement.end_reason
     session.delete(placement)
     session.flush()
+    if previous is not None:
+        merged = {k: getattr(previous, k) for k in _FIELDS} | {"end_on": end_on, "end_reason": end_reason}
+        errors = _validate(session, previous.child, merged, today=today, placement=previous)
+        if errors:
+            raise ValidationError({"_form": "The placement before it cannot be reopened: "
+                                   + "; ".join(errors.values())})
+        previous.end_on, previous.end_reason = end_on, end_reason
+        session.flush()
+    return deletion

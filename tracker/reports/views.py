@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from tracker import clock
 from tracker.auth.roles import MANAGE_SETTINGS, VIEW_REPORTS
 from tracker.children.models import Child
 from tracker.codes import collection_year
+from tracker.errors import ConflictError
 from tracker.extensions import db
 from tracker.reports import indicators
 from tracker.reports.models import Benchmark
-from tracker.web import requires
+from tracker.web import requires, save
+from tracker.web.forms import Form
 
 bp = Blueprint("reports", __name__)
 
@@ -65,28 +67,52 @@ def edit_benchmarks() -> Any:
         abort(404)
     existing = _benchmarks([year])
     errors: dict[str, str] = {}
-    form = FlaskForm()  # CSRF only; the grid of inputs is read directly below
+    form = Form()  # CSRF (and hidden characters) only; the grid of inputs is read directly below
+    version = _benchmarks_version(existing)
+    conflict = None
     if request.method == "POST" and form.validate_on_submit():
         parsed: dict[tuple[str, str], Decimal | None] = {}
         for ind in indicators.INDICATORS:
             for col in ("england", "neighbours"):
                 raw = (request.form.get(f"{ind.key}-{col}") or "").strip()
-                try:
-                    parsed[(ind.key, col)] = Decimal(raw) if raw else None
-                    if parsed[(ind.key, col)] is not None and not Decimal(0) <= parsed[(ind.key, col)] <= Decimal(100000):
-                        raise InvalidOperation
-                except InvalidOperation:
+                number = raw.replace(",", "")
+                if not number:
+                    parsed[(ind.key, col)] = None
+                elif not _NUMBER_RE.match(number):
                     errors[f"{ind.key}-{col}"] = f"{ind.title}: enter a number, like 12.5, or leave it blank"
-        if not errors:
-            for ind in indicators.INDICATORS:
-                row = existing.get((ind.key, year))
-                eng, nbr = parsed[(ind.key, "england")], parsed[(ind.key, "neighbours")]
-                if row is None and (eng is not None or nbr is not None):
-                    db.session.add(Benchmark(indicator=ind.key, year=year, england=eng, neighbours=nbr))
-                elif row is not None and (row.england != eng or row.neighbours != nbr):
-                    row.england, row.neighbours = eng, nbr
-            db.session.commit()
-            flash("Benchmarks saved", "success")
-            return redirect(url_for("reports.edit_benchmarks", year=year))
+                elif Decimal(number) > Decimal(100000):
+                    errors[f"{ind.key}-{col}"] = f"{ind.title}: enter a number from 0 to 100,000, or leave it blank"
+                else:
+                    parsed[(ind.key, col)] = Decimal(number)
+        sent_version = request.form.get("version")
+        if sent_version is not None and sent_version != version:
+            conflict = ConflictError.message
+        elif not errors:
+
+            def store() -> None:
+                for ind in indicators.INDICATORS:
+                    row = existing.get((ind.key, year))
+                    eng, nbr = parsed[(ind.key, "england")], parsed[(ind.key, "neighbours")]
+                    if row is None and (eng is not None or nbr is not None):
+                        db.session.add(Benchmark(indicator=ind.key, year=year, england=eng, neighbours=nbr))
+                    elif row is not None and (row.england != eng or row.neighbours != nbr):
+                        row.england, row.neighbours = eng, nbr
+                db.session.flush()
+
+            ok, conflict = save(form, store, success="Benchmarks saved")
+            if ok:
+                return redirect(url_for("reports.edit_benchmarks", year=year))
+        if conflict:
+            version = _benchmarks_version(_benchmarks([year]))
     return render_template("reports/benchmarks.html", indicators=indicators.INDICATORS, year=year, years=years,
-                           existing=existing, errors=errors, values=request.form, csrf_form=form)
+                           existing=existing, errors=errors, values=request.form, csrf_form=form,
+                           conflict=conflict, version=version)
+
+
+_NUMBER_RE = re.compile(r"^\d{1,6}(\.\d{1,4})?$")
+
+
+def _benchmarks_version(existing: dict[tuple[str, int], Benchmark]) -> str:
+    """The year's benchmark rows and their versions, carried by the form: a save from a
+    page opened before someone else's change is refused, not merged."""
+    return "rows:" + ",".join(f"{b.id}.{b.version}" for _key, b in sorted(existing.items()))

@@ -211,6 +211,22 @@ def _urn(c: Context) -> list[str]:
     return out
 
 
+@rule("NO-PLACE", "Looked after with no current placement", CARE)
+def _no_current_placement(c: Context) -> list[str]:
+    """Not a DfE rule: a period of care still open must have a placement open too (the
+    return's episodes need a PLACE; a deleted or ended placement can leave none)."""
+    out = []
+    for period in c.facts.periods:
+        if period.end is not None or period.start > c.last:
+            continue
+        inside = [p for p in c.facts.placements if p.start >= period.start]
+        if not any(p.end is None for p in inside):
+            since = max((p.end for p in inside if p.end is not None), default=period.start)
+            out.append(f"Looked after since {c.d(period.start)} but no placement since {c.d(since)}: "
+                       "record where the child lives now")
+    return out
+
+
 @rule("355", "Episode lasting less than a day", CARE)
 def _short_episode(c: Context) -> list[str]:
     return [f"An episode starts and ends on {c.d(e.start)}" for e in c.episodes if e.end == e.start]

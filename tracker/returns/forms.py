@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 from wtforms.validators import Optional as OptionalV
 
 from tracker.returns import codes as rcodes
-from tracker.web.forms import GovDateField, VersionedForm, code_select
+from tracker.web.forms import GovDateField, MaxLength, VersionedForm, code_select, safe_int
 
 YES_NO = [SelectChoice("", "Not recorded"), SelectChoice("1", "Yes"), SelectChoice("0", "No")]
 
 
 def yes_no(label: str, **kwargs: Any) -> SelectField:
-    return SelectField(label, choices=YES_NO, widget=GovSelect(), validate_choice=False, **kwargs)
+    return SelectField(label, choices=YES_NO, widget=GovSelect(), default="",
+                       invalid_choice_message="Select yes, no or not recorded", **kwargs)
 
 
 def as_bool(value: str | None) -> bool | None:
@@ -29,7 +28,14 @@ def from_bool(value: bool | None) -> str:
     return "" if value is None else ("1" if value else "0")
 
 
-class ChildReturnForm(FlaskForm):
+def version_of(record: Any) -> str:
+    """What a form carries for a record it may create: its version, or 0 while there is none."""
+    return str(record.version if record is not None else 0)
+
+
+class ChildReturnForm(VersionedForm):
+    #: The previous-permanence record is a second record on this form, with its own version.
+    perm_version = HiddenField()
     mother = yes_no("Is she a mother? (903 MOTHER)", description="For girls and young women looked after")
     first_child_born_on = GovDateField("Date of birth of her first child (903 MC_DOB)")
     uasc_ceased_on = GovDateField("Date UASC status ceased (903 DUC)",
@@ -38,11 +44,15 @@ class ChildReturnForm(FlaskForm):
                             rcodes.PREVIOUS_PERMANENCE, blank="Not recorded", optional=True)
     prev_perm_la = StringField("Authority that made the arrangement (903 LA_PERM)", widget=GovTextInput(),
                                description="3-digit LA code, 999 if not known, or WAL, SCO, NIR, NUK",
-                               validators=[OptionalV(), Length(max=3)])
+                               validators=[OptionalV(), MaxLength(3)])
     prev_perm_date = StringField("Date of the order (903 DATE_PERM)", widget=GovTextInput(),
                                  description="dd/mm/yyyy; ZZ for any part not known, like ZZ/05/2019",
-                                 validators=[OptionalV(), Length(max=10)])
+                                 validators=[OptionalV(), MaxLength(10)])
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def expected_perm_version(self) -> int | None:
+        raw = str(self.perm_version.data or "").strip()
+        return None if not raw else (safe_int(raw) if safe_int(raw) is not None else -1)
 
     def data_for_service(self) -> dict[str, Any]:
         return {"mother": as_bool(self.mother.data), "first_child_born_on": self.first_child_born_on.data,
@@ -53,16 +63,20 @@ class ChildReturnForm(FlaskForm):
 class PlacementReturnForm(VersionedForm):
     home_postcode = StringField("Child's home postcode (903 HOME_POST)", widget=GovTextInput(),
                                 description="Leave blank for an unaccompanied asylum-seeking child",
-                                validators=[OptionalV(), Length(max=8)])
+                                validators=[OptionalV(), MaxLength(8)])
     placement_postcode = StringField("Placement postcode (903 PL_POST)", widget=GovTextInput(),
-                                     validators=[OptionalV(), Length(max=8)])
+                                     validators=[OptionalV(), MaxLength(8)])
     urn = StringField("Provider's Ofsted URN (903 URN)", widget=GovTextInput(),
                       description="Not for placements with parents, in hospital, temporary or other placements",
-                      validators=[OptionalV(), Length(max=8)])
+                      validators=[OptionalV(), MaxLength(8)])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
+    def data_for_service(self) -> dict[str, Any]:
+        return {"home_postcode": self.home_postcode.data, "placement_postcode": self.placement_postcode.data,
+                "urn": self.urn.data}
 
-class Oc2Form(FlaskForm):
+
+class Oc2Form(VersionedForm):
     immunisations = yes_no("Immunisations up to date (903 IMMUNISATIONS)")
     substance_misuse = yes_no("Identified as having a substance misuse problem (903 SUBSTANCE_MISUSE)")
     intervention_received = yes_no("Received an intervention for it (903 INTERVENTION_RECEIVED)")
@@ -73,14 +87,16 @@ class Oc2Form(FlaskForm):
                              blank="There is a score, or not recorded", optional=True)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
+    KEYS = ("immunisations", "substance_misuse", "intervention_received", "intervention_offered", "convicted")
+
     def data_for_service(self) -> dict[str, Any]:
-        keys = ("immunisations", "substance_misuse", "intervention_received", "intervention_offered", "convicted")
-        return {k: as_bool(getattr(self, k).data) for k in keys} | {"sdq_reason": self.sdq_reason.data or None}
+        return {k: as_bool(getattr(self, k).data) for k in self.KEYS} | {"sdq_reason": self.sdq_reason.data or None}
 
 
-class AdoptionForm(FlaskForm):
+class AdoptionForm(VersionedForm):
     by_foster_carer = yes_no("Adopted by the current foster carer(s) (903 FOSTER_CARE)")
-    adopters_count = SelectField("Number of adopters (903 NB_ADOPTR)", widget=GovSelect(),
+    adopters_count = SelectField("Number of adopters (903 NB_ADOPTR)", widget=GovSelect(), default="",
+                                 invalid_choice_message="Select one or two adopters, or not recorded",
                                  choices=[SelectChoice("", "Not recorded"), SelectChoice("1", "One"),
                                           SelectChoice("2", "Two")])
     adopters_sex = code_select("Sex of the adopters (903 SEX_ADOPTR)", rcodes.ADOPTER_SEX, blank="Not recorded",
@@ -91,7 +107,7 @@ class AdoptionForm(FlaskForm):
 
     def data_for_service(self) -> dict[str, Any]:
         return {"by_foster_carer": as_bool(self.by_foster_carer.data),
-                "adopters_count": int(self.adopters_count.data) if self.adopters_count.data else None,
+                "adopters_count": int(self.adopters_count.data) if self.adopters_count.data in ("1", "2") else None,
                 "adopters_sex": self.adopters_sex.data or None,
                 "adopters_legal_status": self.adopters_legal_status.data or None}
 

@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,8 +257,13 @@ def read_files(files: Mapping[str, bytes | str]) -> tuple[dict[str, tuple[str, l
         except UnicodeDecodeError:
             problems.append(Problem(name, 0, "", "The file is not UTF-8 text; save it as CSV (UTF-8) and try again"))
             continue
+        if "\x00" in text:  # PostgreSQL cannot store it, and no CSV file of the return has one
+            problems.append(Problem(name, 0, "", "The file contains a NUL character: this is not a CSV file of "
+                                                 "the return"))
+            continue
         reader = csv.reader(io.StringIO(text))
-        header = next(reader, None)
+        rows = _csv_rows(reader, name, problems)
+        header = next(rows, None)
         if not header:
             problems.append(Problem(name, 1, "", "The file is empty"))
             continue
@@ -272,7 +277,7 @@ def read_files(files: Mapping[str, bytes | str]) -> tuple[dict[str, tuple[str, l
             problems.append(Problem(name, 1, "", f"A second {table.name} file (the first is {tables[table.name][0]})"))
             continue
         records = []
-        for row in reader:
+        for row in rows:
             if not any(cell.strip() for cell in row):
                 continue
             line = reader.line_num
@@ -283,6 +288,20 @@ def read_files(files: Mapping[str, bytes | str]) -> tuple[dict[str, tuple[str, l
             records.append(Record(table.name, name, line, {c: v.strip() for c, v in zip(columns, row, strict=True)}))
         tables[table.name] = (name, records)
     return tables, problems
+
+
+def _csv_rows(reader: Any, name: str, problems: list[Problem]) -> Iterator[list[str]]:
+    """The reader's rows; a file that is not CSV at all (a value over the csv module's
+    131,072-character limit, a NUL byte) becomes a problem at the row, not an error."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        text = str(exc)
+        if "field larger than field limit" in text:
+            message = "A value is longer than 131,072 characters: this is not a CSV file of the return"
+        else:
+            message = "The file could not be read as CSV from this row on: save it as CSV (UTF-8) and try again"
+        problems.append(Problem(name, reader.line_num, "", message))
 
 
 def infer_year(tables: dict[str, tuple[str, list[Record]]]) -> int | None:

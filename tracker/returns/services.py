@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.children.models import Child
-from tracker.children.services import check_fact_date, check_version
+from tracker.children.services import check_fact_date, check_version, check_version_or_absent
 from tracker.errors import ValidationError
 from tracker.placements.models import Placement
 from tracker.returns import codes as rcodes
@@ -46,8 +46,14 @@ def _one(session: Session, model: Any, **key: Any) -> Any:
     return session.scalar(select(model).filter_by(**key))
 
 
-def record_child_details(session: Session, child: Child, data: dict[str, Any], *, today: dt.date) -> None:
-    """Header MOTHER and MC_DOB, UASC DUC and PrevPerm for one child."""
+def record_child_details(session: Session, child: Child, data: dict[str, Any], *, today: dt.date,
+                         expected_version: int | None = None, expected_perm_version: int | None = None) -> None:
+    """Header MOTHER and MC_DOB, UASC DUC and PrevPerm for one child. The two records
+    are each checked against the version the form was opened at (0: none yet)."""
+    detail = _one(session, ChildReturnDetail, child_id=child.id)
+    perm = _one(session, PreviousPermanence, child_id=child.id)
+    check_version_or_absent(detail, expected_version)
+    check_version_or_absent(perm, expected_perm_version)
     errors: dict[str, str] = {}
     mother, born = data.get("mother"), data.get("first_child_born_on")
     if mother is not None and child.sex != "2":
@@ -66,7 +72,7 @@ def record_child_details(session: Session, child: Child, data: dict[str, Any], *
     la_code = (data.get("prev_perm_la") or "").strip().upper() or None
     order = (data.get("prev_perm_date") or "").strip().upper() or None
     if option is not None and option not in rcodes.PREVIOUS_PERMANENCE:
-        errors["prev_perm"] = f"{option!r} is not a previous permanence code"
+        errors["prev_perm"] = "Select the previous permanence from the list"
     elif option in (None, "Z1") and (la_code or order):
         errors["prev_perm_la" if la_code else "prev_perm_date"] = \
             "Only give the authority and date when there was a previous permanence order"
@@ -77,10 +83,10 @@ def record_child_details(session: Session, child: Child, data: dict[str, Any], *
             errors["prev_perm_date"] = "Enter the date of the order as dd/mm/yyyy, with ZZ for any part not known"
     if errors:
         raise ValidationError(errors)
-    detail = _one(session, ChildReturnDetail, child_id=child.id) or ChildReturnDetail(child_id=child.id)
-    detail.mother, detail.first_child_born_on, detail.uasc_ceased_on = mother, born, ceased
-    session.add(detail)
-    perm = _one(session, PreviousPermanence, child_id=child.id)
+    if detail is not None or (mother, born, ceased) != (None, None, None):  # nothing recorded: no empty row
+        detail = detail or ChildReturnDetail(child_id=child.id)
+        detail.mother, detail.first_child_born_on, detail.uasc_ceased_on = mother, born, ceased
+        session.add(detail)
     if option is None and perm is not None:
         session.delete(perm)
     elif option is not None:
@@ -91,7 +97,7 @@ def record_child_details(session: Session, child: Child, data: dict[str, Any], *
 
 
 def record_placement_details(session: Session, placement: Placement, data: dict[str, Any],
-                             expected_version: int | None = None) -> PlacementReturnDetail:
+                             expected_version: int | None = None) -> PlacementReturnDetail | None:
     """HOME_POST, PL_POST and the provider's Ofsted URN for a placement."""
     errors: dict[str, str] = {}
     values: dict[str, str | None] = {}
@@ -106,19 +112,23 @@ def record_placement_details(session: Session, placement: Placement, data: dict[
     if errors:
         raise ValidationError(errors)
     detail = _one(session, PlacementReturnDetail, placement_id=placement.id)
+    check_version_or_absent(detail, expected_version)
     if detail is None:
+        if not any(values.values()) and not urn:
+            return None  # nothing recorded: no empty row
         detail = PlacementReturnDetail(placement_id=placement.id, child_id=placement.child_id)
         session.add(detail)
-    else:
-        check_version(detail, expected_version)
     detail.home_postcode, detail.placement_postcode, detail.urn = values["home_postcode"], \
         values["placement_postcode"], urn
     session.flush()
     return detail
 
 
-def record_oc2(session: Session, child: Child, year: int, data: dict[str, Any]) -> Oc2Record:
+def record_oc2(session: Session, child: Child, year: int, data: dict[str, Any], *,
+               expected_version: int | None = None) -> Oc2Record | None:
     """The OC2 items the tracker does not work out itself, for one collection year."""
+    record = _one(session, Oc2Record, child_id=child.id, year=year)
+    check_version_or_absent(record, expected_version)
     errors: dict[str, str] = {}
     misuse, received, offered = data.get("substance_misuse"), data.get("intervention_received"), \
         data.get("intervention_offered")
@@ -134,29 +144,36 @@ def record_oc2(session: Session, child: Child, year: int, data: dict[str, Any]) 
         errors["convicted"] = "Only recorded for children aged 10 or over at 31 March"
     reason = data.get("sdq_reason") or None
     if reason is not None and reason not in rcodes.SDQ_REASON:
-        errors["sdq_reason"] = f"{reason!r} is not a reason for no SDQ"
+        errors["sdq_reason"] = "Select the reason there is no SDQ score from the list"
     if errors:
         raise ValidationError(errors)
-    record = _one(session, Oc2Record, child_id=child.id, year=year)
+    keys = ("immunisations", "substance_misuse", "intervention_received", "intervention_offered", "convicted")
     if record is None:
+        if reason is None and all(data.get(k) is None for k in keys):
+            return None  # nothing recorded: no empty row
         record = Oc2Record(child_id=child.id, year=year, as_returned=False)
         session.add(record)
-    for key in ("immunisations", "substance_misuse", "intervention_received", "intervention_offered", "convicted"):
+    for key in keys:
         setattr(record, key, data.get(key))
     record.sdq_reason = reason
     session.flush()
     return record
 
 
-def record_adoption_details(session: Session, child: Child, data: dict[str, Any]) -> AdoptionReturn:
+def record_adoption_details(session: Session, child: Child, data: dict[str, Any], *,
+                            expected_version: int | None = None) -> AdoptionReturn | None:
     """AD1: the adopters (dates come from the permanence milestones)."""
+    record = _one(session, AdoptionReturn, child_id=child.id)
+    check_version_or_absent(record, expected_version)
     count, sex, status = data.get("adopters_count"), data.get("adopters_sex") or None, \
         data.get("adopters_legal_status") or None
     errors: dict[str, str] = {}
     if sex and sex not in rcodes.ADOPTER_SEX:
-        errors["adopters_sex"] = "Select the adopters' sex"
-    elif status and status not in rcodes.ADOPTER_LEGAL_STATUS:
-        errors["adopters_legal_status"] = "Select the adopters' legal status"
+        errors["adopters_sex"] = "Select the adopters' sex from the list"
+    if status and status not in rcodes.ADOPTER_LEGAL_STATUS:
+        errors["adopters_legal_status"] = "Select the adopters' legal status from the list"
+    if errors:
+        pass
     elif sex and status and sex not in rcodes.ADOPTER_SEX_FOR_STATUS[status]:
         errors["adopters_sex"] = (f"{rcodes.ADOPTER_LEGAL_STATUS.label(status)} adopters are "
                                   + " or ".join(rcodes.ADOPTER_SEX_FOR_STATUS[status]))
@@ -164,8 +181,9 @@ def record_adoption_details(session: Session, child: Child, data: dict[str, Any]
         errors["adopters_count"] = f"{sex} does not match {count} adopter(s)"
     if errors:
         raise ValidationError(errors)
-    record = _one(session, AdoptionReturn, child_id=child.id)
     if record is None:
+        if (data.get("by_foster_carer"), count, sex, status) == (None, None, None, None):
+            return None  # nothing recorded: no empty row
         record = AdoptionReturn(child_id=child.id)
         session.add(record)
     record.by_foster_carer, record.adopters_count = data.get("by_foster_carer"), count

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from sqlalchemy import select
 from wtforms import MultipleFileField, SubmitField
@@ -36,6 +35,7 @@ from tracker.returns.forms import (
     PlacementReturnForm,
     SocialWorkerEpisodeForm,
     from_bool,
+    version_of,
 )
 from tracker.returns.jobs import queue_import
 from tracker.returns.models import (
@@ -49,7 +49,8 @@ from tracker.returns.models import (
     SocialWorkerEpisode,
 )
 from tracker.returns.parsing import Problem
-from tracker.web import requires, save
+from tracker.web import requires, submit
+from tracker.web.forms import Form
 from tracker.web.nav import CHILD_TABS
 
 bp = Blueprint("returns", __name__)
@@ -57,7 +58,7 @@ bp = Blueprint("returns", __name__)
 TAB_ENDPOINTS = {key: endpoint for key, _label, endpoint in CHILD_TABS}
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     files = MultipleFileField("CSV files of the return", widget=GovFileInput(multiple=True))
     submit = SubmitField("Check and import", widget=GovSubmitInput())
 
@@ -199,27 +200,52 @@ def child_return(child_id: int) -> Any:
                            sw_reasons=rcodes.SW_REASON)
 
 
+def _return_form_page(form: Any, *, child: Any, heading: str, ok: bool, conflict: str | None,
+                      current: list[tuple[str, str]], intro: str | None = None) -> Any:
+    """The page of a return form: back to the SSDA903 tab once saved; on a stale save, the
+    values someone else saved, with this user's input kept for a second look."""
+    if ok:
+        return redirect(_back(child.id))
+    return render_template("children/record_form.html", form=form, heading=heading, caption=child.name,
+                           back_url=_back(child.id), intro=intro, conflict=conflict,
+                           current_values=current if conflict else None, current_heading="What is saved now",
+                           field_params={})
+
+
+def _yn(value: bool | None) -> str:
+    return "Not recorded" if value is None else ("Yes" if value else "No")
+
+
+def _d(value: Any) -> str:
+    return value.strftime("%d/%m/%Y") if value else "Not recorded"
+
+
 @bp.route("/children/<int:child_id>/ssda903/details", methods=["GET", "POST"])
 @requires(EDIT_CASE)
 def edit_child_return(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = ChildReturnForm()
+    detail, perm = _one(ChildReturnDetail, child_id=child.id), _one(PreviousPermanence, child_id=child.id)
     if request.method == "GET":
-        detail, perm = _one(ChildReturnDetail, child_id=child.id), _one(PreviousPermanence, child_id=child.id)
+        form.version.data, form.perm_version.data = version_of(detail), version_of(perm)
         if detail is not None:
             form.mother.data = from_bool(detail.mother)
             form.first_child_born_on.data, form.uasc_ceased_on.data = detail.first_child_born_on, detail.uasc_ceased_on
         if perm is not None:
             form.prev_perm.data, form.prev_perm_la.data, form.prev_perm_date.data = \
                 perm.option or "", perm.la_code or "", perm.order_date or ""
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: services.record_child_details(db.session, child, form.data_for_service(),
-                                                                 today=clock.today()),
-                     success="SSDA903 details saved")
-        if ok:
-            return redirect(_back(child.id))
-    return render_template("_components/form_page.html", form=form, heading="SSDA903 details", caption=child.name,
-                           back_url=_back(child.id))
+    ok, conflict = submit(form, lambda: services.record_child_details(
+        db.session, child, form.data_for_service(), today=clock.today(), expected_version=form.expected_version(),
+        expected_perm_version=form.expected_perm_version()), success="SSDA903 details saved")
+    if conflict:
+        detail, perm = _one(ChildReturnDetail, child_id=child.id), _one(PreviousPermanence, child_id=child.id)
+        form.version.data, form.perm_version.data = version_of(detail), version_of(perm)
+    return _return_form_page(form, child=child, heading="SSDA903 details", ok=ok, conflict=conflict, current=[
+        ("Mother", _yn(detail.mother if detail else None)),
+        ("Her first child born", _d(detail.first_child_born_on if detail else None)),
+        ("UASC status ceased", _d(detail.uasc_ceased_on if detail else None)),
+        ("Previous permanence", " – ".join(v for v in (perm.option, perm.la_code, perm.order_date) if v)
+         if perm else "Not recorded")])
 
 
 @bp.route("/children/<int:child_id>/ssda903/placements/<int:placement_id>", methods=["GET", "POST"])
@@ -231,19 +257,20 @@ def edit_placement_return(child_id: int, placement_id: int) -> Any:
         abort(404)
     detail = _one(PlacementReturnDetail, placement_id=placement.id)
     form = PlacementReturnForm(obj=detail)
-    if request.method == "GET" and detail is not None:
-        form.version.data = str(detail.version)
-    conflict = None
-    if form.validate_on_submit():
-        ok, conflict = save(form, lambda: services.record_placement_details(
-            db.session, placement, form.data, expected_version=form.expected_version()),
-            success="Postcodes and URN saved")
-        if ok:
-            return redirect(_back(child.id))
-    return render_template("_components/form_page.html", form=form, conflict=conflict,
-                           heading="Placement postcodes and Ofsted URN", caption=child.name,
-                           intro=f"{placement.placement_type} placement from {placement.start_on:%d/%m/%Y}.",
-                           back_url=_back(child.id))
+    if request.method == "GET":
+        form.version.data = version_of(detail)
+    ok, conflict = submit(form, lambda: services.record_placement_details(
+        db.session, placement, form.data_for_service(), expected_version=form.expected_version()),
+        success="Postcodes and URN saved")
+    if conflict:
+        detail = _one(PlacementReturnDetail, placement_id=placement.id)
+        form.version.data = version_of(detail)
+    return _return_form_page(
+        form, child=child, heading="Placement postcodes and Ofsted URN", ok=ok, conflict=conflict,
+        intro=f"{placement.placement_type} placement from {placement.start_on:%d/%m/%Y}.", current=[
+            ("Home postcode", (detail.home_postcode if detail else None) or "Not recorded"),
+            ("Placement postcode", (detail.placement_postcode if detail else None) or "Not recorded"),
+            ("Ofsted URN", (detail.urn if detail else None) or "Not recorded")])
 
 
 @bp.route("/children/<int:child_id>/ssda903/oc2", methods=["GET", "POST"])
@@ -253,20 +280,25 @@ def edit_oc2(child_id: int) -> Any:
     year = _year_arg()
     form = Oc2Form()
     record = _one(Oc2Record, child_id=child.id, year=year)
-    if request.method == "GET" and record is not None:
-        for key in ("immunisations", "substance_misuse", "intervention_received", "intervention_offered",
-                    "convicted"):
-            getattr(form, key).data = from_bool(getattr(record, key))
-        form.sdq_reason.data = record.sdq_reason or ""
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: services.record_oc2(db.session, child, year, form.data_for_service()),
-                     success="OC2 information saved")
-        if ok:
-            return redirect(_back(child.id))
-    return render_template("_components/form_page.html", form=form, heading=f"Looked after for 12 months: "
-                           f"{label(year)} (OC2)", caption=child.name, back_url=_back(child.id),
-                           intro="Health assessments, dental checks and SDQ scores come from the child's health "
-                                 "records; record the rest here.")
+    if request.method == "GET":
+        form.version.data = version_of(record)
+        if record is not None:
+            for key in Oc2Form.KEYS:
+                getattr(form, key).data = from_bool(getattr(record, key))
+            form.sdq_reason.data = record.sdq_reason or ""
+    ok, conflict = submit(form, lambda: services.record_oc2(
+        db.session, child, year, form.data_for_service(), expected_version=form.expected_version()),
+        success="OC2 information saved")
+    if conflict:
+        record = _one(Oc2Record, child_id=child.id, year=year)
+        form.version.data = version_of(record)
+    return _return_form_page(
+        form, child=child, heading=f"Looked after for 12 months: {label(year)} (OC2)", ok=ok, conflict=conflict,
+        intro="Health assessments, dental checks and SDQ scores come from the child's health records; record the "
+              "rest here.",
+        current=[(getattr(form, key).label.text.split(" (903")[0], _yn(getattr(record, key) if record else None))
+                 for key in Oc2Form.KEYS] + [("Reason for no SDQ score", (record.sdq_reason if record else None)
+                                              or "None recorded")])
 
 
 @bp.route("/children/<int:child_id>/ssda903/adoption", methods=["GET", "POST"])
@@ -275,19 +307,26 @@ def edit_adoption(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = AdoptionForm()
     record = _one(AdoptionReturn, child_id=child.id)
-    if request.method == "GET" and record is not None:
-        form.by_foster_carer.data = from_bool(record.by_foster_carer)
-        form.adopters_count.data = str(record.adopters_count or "")
-        form.adopters_sex.data, form.adopters_legal_status.data = record.adopters_sex or "", \
-            record.adopters_legal_status or ""
-    if form.validate_on_submit():
-        ok, _ = save(form, lambda: services.record_adoption_details(db.session, child, form.data_for_service()),
-                     success="Adoption details saved")
-        if ok:
-            return redirect(_back(child.id))
-    return render_template("_components/form_page.html", form=form, heading="Adoption details (AD1)",
-                           caption=child.name, back_url=_back(child.id),
-                           intro="The dates of the decision and of matching come from the permanence milestones.")
+    if request.method == "GET":
+        form.version.data = version_of(record)
+        if record is not None:
+            form.by_foster_carer.data = from_bool(record.by_foster_carer)
+            form.adopters_count.data = str(record.adopters_count or "")
+            form.adopters_sex.data, form.adopters_legal_status.data = record.adopters_sex or "", \
+                record.adopters_legal_status or ""
+    ok, conflict = submit(form, lambda: services.record_adoption_details(
+        db.session, child, form.data_for_service(), expected_version=form.expected_version()),
+        success="Adoption details saved")
+    if conflict:
+        record = _one(AdoptionReturn, child_id=child.id)
+        form.version.data = version_of(record)
+    return _return_form_page(
+        form, child=child, heading="Adoption details (AD1)", ok=ok, conflict=conflict,
+        intro="The dates of the decision and of matching come from the permanence milestones.", current=[
+            ("Adopted by the foster carer(s)", _yn(record.by_foster_carer if record else None)),
+            ("Number of adopters", str(record.adopters_count) if record and record.adopters_count else "Not recorded"),
+            ("Sex of the adopters", (record.adopters_sex if record else None) or "Not recorded"),
+            ("Legal status of the adopters", (record.adopters_legal_status if record else None) or "Not recorded")])
 
 
 # Social-worker episodes and deprivation of liberty orders: record, correct, delete -------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.errors import ValidationError
+from tracker.errors import ConflictError, ValidationError
 from tracker.tracking.engine import RuleConfig
 from tracker.tracking.models import Setting
 
@@ -59,8 +59,18 @@ def get_rule_config(session: Session) -> RuleConfig:
     return RuleConfig.from_mapping({k: values[k] for k in RuleConfig.keys()})
 
 
-def update_settings(session: Session, changes: dict[str, int | None]) -> list[str]:
+def settings_version(session: Session) -> str:
+    """The stored settings' versions in one string: the settings form carries it, so a
+    save from a page opened before someone else's change is refused, not merged."""
+    rows = {row.key: row.version for row in session.scalars(select(Setting))}
+    return ",".join(f"{s.key}:{rows.get(s.key, 0)}" for s in SETTINGS)
+
+
+def update_settings(session: Session, changes: dict[str, int | None], *,
+                    expected_version: str | None = None) -> list[str]:
     """Validate and store changed settings; returns the keys that changed."""
+    if expected_version is not None and expected_version != settings_version(session):
+        raise ConflictError()
     errors: dict[str, str] = {}
     for key, value in changes.items():
         spec = SPECS.get(key)

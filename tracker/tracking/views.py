@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from wtforms import IntegerField, SubmitField
+from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
@@ -26,14 +25,14 @@ from tracker.children.views import (
     record_fact,
 )
 from tracker.education.models import TermDate
-from tracker.errors import ValidationError
 from tracker.extensions import db
 from tracker.tracking import actions, queries
 from tracker.tracking import settings as settings_mod
 from tracker.tracking.models import Action
 from tracker.tracking.rules import RULES
 from tracker.tracking.services import NOT_RECORDED_YET, all_child_ids, recompute_children
-from tracker.web import form_errors_to_fields, requires
+from tracker.web import requires, submit
+from tracker.web.forms import MAX_INT, Form, safe_int
 
 bp = Blueprint("tracking", __name__)
 
@@ -63,16 +62,30 @@ def child_items(child_id: int) -> Any:
                            **_child_context(child, today))
 
 
-def _settings_form() -> type[FlaskForm]:
-    class SettingsForm(FlaskForm):
+class WholeNumberField(IntegerField):
+    """A whole number typed into a text box, with a message a person can act on."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        self.data = safe_int(valuelist[0], minimum=-MAX_INT)
+        if self.data is None:
+            raise ValueError(f"{self.label.text} must be a whole number, like 12")
+
+
+def _settings_form() -> type[Form]:
+    class SettingsForm(Form):
+        version = HiddenField()
         submit = SubmitField("Save settings", widget=GovSubmitInput())
 
     for spec in settings_mod.SETTINGS:
-        setattr(SettingsForm, spec.key, IntegerField(
+        setattr(SettingsForm, spec.key, WholeNumberField(
             spec.label, description=spec.hint, widget=GovTextInput(),
             validators=[InputRequired(message=f"Enter a number for {spec.label.lower()}"),
                         NumberRange(spec.minimum, spec.maximum,
-                                    message=f"Must be a whole number from {spec.minimum} to {spec.maximum}")]))
+                                    message=f"{spec.label} must be a whole number from {spec.minimum} to "
+                                            f"{spec.maximum}")]))
     return SettingsForm
 
 
@@ -81,22 +94,24 @@ def _settings_form() -> type[FlaskForm]:
 def edit_settings() -> Any:
 
     values = settings_mod.get_settings(db.session)
-    form = _settings_form()(data=values)
-    if form.validate_on_submit():
-        try:
-            changed = settings_mod.update_settings(db.session, {s.key: getattr(form, s.key).data
-                                                                for s in settings_mod.SETTINGS})
-            if set(changed) & {"due_soon_days", "dental_months", "pre_proceedings_weeks"}:
-                # The numbers feed every child's due dates: recompute in the same transaction.
-                recompute_children(db.session, all_child_ids(db.session), today=clock.today())
-            db.session.commit()
-        except ValidationError as exc:
-            db.session.rollback()
-            form_errors_to_fields(form, exc.errors)
-        else:
-            flash("Settings saved" + (" and every child's due dates recomputed" if changed else ""), "success")
-            return redirect(url_for("tracking.edit_settings"))
-    return render_template("_components/form_page.html", form=form, heading="Policy settings",
+    form = _settings_form()(data={**values, "version": settings_mod.settings_version(db.session)})
+    changed: list[str] = []
+
+    def apply() -> None:
+        changed.extend(settings_mod.update_settings(
+            db.session, {s.key: getattr(form, s.key).data for s in settings_mod.SETTINGS},
+            expected_version=form.version.data or None))
+        if set(changed) & {"due_soon_days", "dental_months", "pre_proceedings_weeks"}:
+            # The numbers feed every child's due dates: recompute in the same transaction.
+            recompute_children(db.session, all_child_ids(db.session), today=clock.today())
+
+    ok, conflict = submit(form, apply, success=lambda: "Settings saved" + (
+        " and every child's due dates recomputed" if changed else ""))
+    if ok:
+        return redirect(url_for("tracking.edit_settings"))
+    if conflict:
+        form.version.data = settings_mod.settings_version(db.session)
+    return render_template("_components/form_page.html", form=form, heading="Policy settings", conflict=conflict,
                            intro="Local policy numbers. Statutory timescales are fixed in the rules table; "
                                  "every change here is audited.",
                            back_url=url_for("tracking.rules_page"))

@@ -26,6 +26,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import Select, func, select
+from werkzeug.exceptions import HTTPException
 
 from tracker import audit
 from tracker.extensions import db
@@ -117,12 +118,22 @@ class Page:
         return out
 
 
+def int_arg(name: str, *, minimum: int = 0) -> int | None:
+    """A whole number from the query string (``?page=``, ``?team=``, ``?adviser=``), or
+    None if it is missing or not a number in range (a huge number, a sign, text)."""
+    from tracker.web.forms import safe_int
+
+    return safe_int(request.args.get(name), minimum=minimum)
+
+
+def page_number() -> int:
+    """``?page=`` as a page number: 1 unless it is a whole number of at least 1."""
+    return int_arg("page", minimum=1) or 1
+
+
 def paginate(stmt: Select[Any], per_page: int | None = None, scalars: bool = True) -> Page:
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number()
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     page = min(page, max(1, math.ceil(total / per_page)))
     q = stmt.limit(per_page).offset((page - 1) * per_page)
@@ -199,6 +210,17 @@ def init_app(app: Flask) -> None:
             SQLITE_WRITE_INTENT.reset(token)
 
     @app.before_request
+    def _refuse_hidden_characters_in_address() -> None:
+        # One place for every list page and filter: PostgreSQL cannot store or compare
+        # a NUL byte, and a control character in an address is never typed by a person.
+        from tracker.web.forms import has_hidden_characters
+
+        if any(has_hidden_characters(k) or has_hidden_characters(v)
+               for k, v in request.args.items(multi=True)):
+            abort(400, description="The page address contains a hidden character that is not allowed. "
+                                   "Go back and try again, or type the address again.")
+
+    @app.before_request
     def _require_sign_in() -> Any:
         # Belt and braces: every endpoint also carries its own capability guard.
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
@@ -236,7 +258,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError) -> tuple[str, int]:
-        return render_template("errors/400.html", reason=e.description), 400
+        return render_template("errors/400.html", csrf=True, reason=e.description), 400
+
+    @app.errorhandler(400)
+    def bad_request(e: HTTPException) -> tuple[str, int]:
+        return render_template("errors/400.html", csrf=False, reason=e.description), 400
+
+    @app.errorhandler(413)
+    def too_large(_e: Exception) -> tuple[str, int]:
+        limit = app.config.get("MAX_CONTENT_LENGTH") or app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+        return render_template("errors/413.html", limit_mb=f"{limit / (1024 * 1024):g}"), 413
 
     from tracker import clock, codes
     from tracker.web.nav import CHILD_TABS, RECORD_BUTTONS
@@ -263,6 +294,17 @@ def init_app(app: Flask) -> None:
                 "view_functions_available": app.view_functions}
 
 
+class TrackerFlask(Flask):
+    """The application class: an unexpected error is logged once, with its traceback and
+    the request id (tracker.logs) that the error page shows the user as its reference."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        from tracker.logs import current_request_id
+
+        self.logger.error("Error reference %s: %s %s", current_request_id(), request.method, request.path,
+                          exc_info=exc_info)
+
+
 def _nav_items() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
@@ -283,7 +325,7 @@ def back_to(default_endpoint: str, **kwargs: Any) -> Any:
     return redirect(url_for(default_endpoint, **kwargs))
 
 
-def save(form: Any, action: Callable[[], Any], *, success: str) -> tuple[bool, str | None]:
+def save(form: Any, action: Callable[[], Any], *, success: str | Callable[[], str]) -> tuple[bool, str | None]:
     """Run a service for a submitted form and commit; put errors back on the form.
 
     Returns ``(saved, conflict_message)``. On any refusal the transaction is rolled back,
@@ -304,5 +346,56 @@ def save(form: Any, action: Callable[[], Any], *, success: str) -> tuple[bool, s
     except (ConflictError, StaleDataError):
         db.session.rollback()
         return False, ConflictError.message
-    flash(success, "success")
+    flash(success() if callable(success) else success, "success")
     return True, None
+
+
+def submit(form: Any, action: Callable[[], Any], *, success: str | Callable[[], str]) -> tuple[bool, str | None]:
+    """Handle a POSTed form: validate it, run the service, commit (see :func:`save`).
+
+    All of a form's messages show at once: when the form itself has errors (a date that
+    is not a date, a value not in the list), the service's domain checks still run on the
+    fields that were understood, with the others as if left blank, so a social worker
+    sees every problem in one go rather than one stage at a time. That trial run is
+    always rolled back. Returns ``(False, None)`` for a GET.
+    """
+    if not form.is_submitted():
+        return False, None
+    if form.validate():
+        return save(form, action, success=success)
+    _domain_messages_too(form, action)
+    return False, None
+
+
+def _domain_messages_too(form: Any, action: Callable[[], Any]) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracker.errors import ConflictError, ValidationError
+
+    refused = {f.name: f.data for f in form if f.errors}
+    for field in form:
+        if field.name in refused:
+            field.data = None
+    try:
+        with db.session.begin_nested():
+            action()
+            raise _TrialRun
+    except ValidationError as exc:
+        form_errors_to_fields(form, {k: v for k, v in exc.errors.items()
+                                     if not (getattr(getattr(form, k, None), "errors", None))})
+    except (_TrialRun, ConflictError, SQLAlchemyError):
+        pass  # the form's own messages say what to fix first
+    except Exception:
+        # A service that cannot cope with a field left blank: the form's own messages
+        # still show. Tests (which propagate errors) see it, so it gets fixed.
+        if current_app.testing:
+            raise
+        current_app.logger.warning("Domain checks could not run on a form with errors", exc_info=True)
+    finally:
+        db.session.rollback()
+        for name, value in refused.items():
+            getattr(form, name).data = value
+
+
+class _TrialRun(Exception):
+    """Undo a service run made only to collect its messages."""
