@@ -30,14 +30,31 @@ runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w -t 30 \
 runuser -u postgres -- "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres tracker_test
 PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/tracker_test"
 
+# The two runs are independent (own databases, own temporary folders, free ports), so they
+# run side by side, one per core; each run's output is shown whole when both have finished.
+# TEST_SERIAL=1 runs them one after the other with live output instead.
 rc=0
-echo "== Test suite on SQLite =="
 set +e
-.venv/bin/python -m pytest -q "$@"
-sqlite_rc=$?
-echo "== Test suite on PostgreSQL =="
-TRACKER_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -q "$@"
-pg_rc=$?
+if [ "${TEST_SERIAL:-0}" = 1 ]; then
+  echo "== Test suite on SQLite =="
+  .venv/bin/python -m pytest -q "$@"
+  sqlite_rc=$?
+  echo "== Test suite on PostgreSQL =="
+  TRACKER_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -q "$@"
+  pg_rc=$?
+else
+  LOGS=$(mktemp -d "${TMPDIR:-/tmp}/tracker-test-logs.XXXXXX")
+  echo "Running the suite on SQLite and on PostgreSQL side by side…"
+  .venv/bin/python -m pytest -q "$@" >"$LOGS/sqlite.log" 2>&1 &
+  sqlite_pid=$!
+  TRACKER_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -q "$@" >"$LOGS/pg.log" 2>&1 &
+  pg_pid=$!
+  wait "$sqlite_pid"; sqlite_rc=$?
+  wait "$pg_pid"; pg_rc=$?
+  echo "== Test suite on SQLite =="; cat "$LOGS/sqlite.log"
+  echo "== Test suite on PostgreSQL =="; cat "$LOGS/pg.log"
+  rm -rf "$LOGS"
+fi
 set -e
 [ "$sqlite_rc" -eq 5 ] && sqlite_rc=0
 [ "$pg_rc" -eq 5 ] && pg_rc=0
