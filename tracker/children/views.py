@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -18,30 +17,24 @@ from tracker.children import queries, services
 from tracker.children.forms import (
     CarePeriodForm,
     ChildForm,
-    ConfirmDeleteForm,
     EndCareForm,
     LegalStatusForm,
     StartCareForm,
 )
 from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.pages import (
+    child_context,
+    correct_fact,
+    delete_fact,
+    get_child_or_403,
+    get_record_or_404,
+    record_form_page,
+)
 from tracker.extensions import db
-from tracker.placements.models import Placement
 from tracker.web import Page, csv_response, page_number, paginate, requires, signed_in, submit
 from tracker.web.forms import DeleteForm, with_current
 
 bp = Blueprint("children", __name__)
-
-
-def get_child_or_403(child_id: int) -> Child:
-    """Load a child the signed-in user may see; refusals are audited."""
-    child = db.session.get(Child, child_id)
-    if child is None:
-        abort(404)
-    if not queries.can_view(current_user, child):
-        audit.record_and_commit(db.session, action="access_denied", entity_type="children", entity_id=child.id,
-                                child_id=child.id, summary=f"Refused {request.method} {request.path}")
-        abort(403)
-    return child
 
 
 @bp.route("/")
@@ -112,20 +105,7 @@ def show_child(child_id: int) -> Any:
     today = clock.today()
     return render_template("children/overview.html", child=child, today=today, tab="overview",
                            next_items=queries.list_open_items(db.session, child),
-                           **_child_context(child, today))
-
-
-def _child_context(child: Child, today: Any) -> dict[str, Any]:
-    placements = list(db.session.scalars(select(Placement).where(Placement.child_id == child.id)
-                                         .order_by(Placement.start_on.desc())))
-    current = next((p for p in placements if p.end_on is None), None)
-    return {
-        "legal_status": queries.get_current_legal_status(db.session, child, today),
-        "open_period": queries.get_open_care_period(db.session, child),
-        "placements": placements,
-        "current_placement": current,
-        "can_edit": current_user.can(EDIT_CASE),
-    }
+                           **child_context(child, today))
 
 
 @bp.route("/children/<int:child_id>/care-history")
@@ -134,7 +114,7 @@ def care_history(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     return render_template("children/care_history.html", child=child, today=today, tab="care",
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 @bp.route("/children/<int:child_id>/history")
@@ -146,7 +126,7 @@ def audit_history(child_id: int) -> Any:
     page = paginate(select(AuditEvent).where(AuditEvent.child_id == child.id)
                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), per_page=50)
     return render_template("children/history.html", child=child, page=page, tab="history",
-                           **_child_context(child, clock.today()))
+                           **child_context(child, clock.today()))
 
 
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
@@ -226,11 +206,6 @@ def change_legal_status(child_id: int) -> Any:
         return redirect(url_for("children.care_history", child_id=child.id))
     return render_template("_components/form_page.html", form=form, heading="Record a change of legal status",
                            caption=child.name, back_url=url_for("children.care_history", child_id=child.id))
-
-
-def flash_and_back(message: str, child: Child) -> Any:
-    flash(message, "success")
-    return redirect(url_for("children.show_child", child_id=child.id))
 
 
 # Caseload ------------------------------------------------------------------------------
@@ -378,92 +353,7 @@ def chronology(child_id: int) -> Any:
         entries.reverse()
     return render_template("children/chronology.html", child=child, today=today, tab="chronology",
                            entries=entries, newest_first=newest_first, correct_url=correct_url,
-                           **_child_context(child, today))
-
-
-# Shared pages for recording, correcting and deleting a child's facts ------------------
-
-Describe = Callable[[Any], Sequence[tuple[str, str]]]
-
-
-def record_form_page(form: Any, *, child: Child, heading: str, back_url: str, intro: str | None = None,
-                     conflict: str | None = None, current: Sequence[tuple[str, str]] | None = None,
-                     current_heading: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
-    return render_template("children/record_form.html", form=form, heading=heading, caption=child.name,
-                           back_url=back_url, intro=intro, conflict=conflict, current_values=current,
-                           current_heading=current_heading, field_params=field_params or {})
-
-
-def record_fact(form: Any, action: Callable[[], Any], *, child: Child, success: str, heading: str,
-                back_url: str, intro: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
-    """The "record a new fact" page: validate, call the service, commit, back to the tab."""
-    ok, _ = submit(form, action, success=success)
-    if ok:
-        return redirect(back_url)
-    return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro,
-                            field_params=field_params)
-
-
-def correct_fact(form: Any, record: Any, apply: Callable[[int | None], Any], *, child: Child, describe: Describe,
-                 success: str, heading: str, back_url: str, intro: str | None = None,
-                 field_params: dict[str, Any] | None = None) -> Any:
-    """The "correct a fact" page, with optimistic locking.
-
-    A save from a stale form is refused; the page then shows the values someone else
-    saved, keeps what this user typed, and carries the new version so a second save
-    (after checking) goes through.
-    """
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    ok, conflict = submit(form, lambda: apply(form.expected_version()), success=success)
-    if ok:
-        return redirect(back_url)
-    if conflict:
-        record = _reload_or_gone(record, back_url)
-        if record is None:
-            return redirect(back_url)
-        form.version.data = str(record.version)
-    return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro, conflict=conflict,
-                            current=describe(record) if conflict else None,
-                            current_heading="What is saved now", field_params=field_params)
-
-
-def delete_fact(record: Any, apply: Callable[[int | None], Any], *, child: Child, describe: Describe,
-                success: str, heading: str, back_url: str) -> Any:
-    """Confirm, then delete a fact recorded by mistake (audited, recomputes the items)."""
-    form = ConfirmDeleteForm()
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    ok, conflict = submit(form, lambda: apply(form.expected_version()), success=success)
-    if ok:
-        return redirect(back_url)
-    if conflict:
-        record = _reload_or_gone(record, back_url)
-        if record is None:
-            return redirect(back_url)
-        form.version.data = str(record.version)
-    return record_form_page(form, child=child, heading=heading, back_url=back_url, conflict=conflict,
-                            intro="Delete only a record entered by mistake. The deletion is kept in the "
-                                  "audit history and the due dates are worked out again.",
-                            current=describe(record), current_heading="The record")
-
-
-def _reload_or_gone(record: Any, back_url: str) -> Any:
-    from sqlalchemy.orm.exc import ObjectDeletedError
-
-    try:
-        db.session.refresh(record)
-    except ObjectDeletedError:
-        flash("This record was deleted by someone else since you opened it.", "info")
-        return None
-    return record
-
-
-def get_record_or_404(model: Any, child: Child, record_id: int) -> Any:
-    record = db.session.get(model, record_id)
-    if record is None or record.child_id != child.id:
-        abort(404)
-    return record
+                           **child_context(child, today))
 
 
 def describe_period(period: CarePeriod) -> list[tuple[str, str]]:

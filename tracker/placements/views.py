@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from tracker import clock
 from tracker.auth.roles import EDIT_CASE
 from tracker.children.models import Child
-from tracker.children.views import get_child_or_403
+from tracker.children.pages import get_child_or_403
 from tracker.extensions import db
 from tracker.placements import queries, services
 from tracker.placements.forms import NewPlacementForm, PlacementForm

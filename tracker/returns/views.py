@@ -14,7 +14,7 @@ from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
 from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_CHILDREN, VIEW_REPORTS
-from tracker.children.views import (
+from tracker.children.pages import (
     correct_fact,
     delete_fact,
     get_child_or_403,

@@ -9,15 +9,15 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
 from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
-from tracker.children.queries import list_items_of
-from tracker.children.views import (
-    _child_context,
+from tracker.children.pages import (
+    child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
     record_fact,
 )
+from tracker.children.queries import list_items_of
 from tracker.extensions import db
 from tracker.reviews import queries, services
 from tracker.reviews.forms import ReviewForm
@@ -58,7 +58,7 @@ def child_reviews(child_id: int) -> Any:
     return render_template("reviews/child_reviews.html", child=child, today=today, tab="reviews",
                            reviews=queries.list_reviews(db.session, child),
                            items=list_items_of(db.session, child, "review"), participation=PARTICIPATION,
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 @bp.route("/new", methods=["GET", "POST"])

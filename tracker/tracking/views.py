@@ -17,8 +17,8 @@ from tracker.auth.models import User
 from tracker.auth.roles import EDIT_CASE, MANAGE_SETTINGS, VIEW_CHILDREN
 from tracker.children.forms import ActionForm, CompleteActionForm
 from tracker.children.models import Child
-from tracker.children.views import (
-    _child_context,
+from tracker.children.pages import (
+    child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
@@ -59,7 +59,7 @@ def child_items(child_id: int) -> Any:
     items = queries.list_child_items(db.session, child.id)
     return render_template("tracking/child_items.html", child=child, items=items, today=today, tab="items",
                            can_record=current_user.can(EDIT_CASE),
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 class WholeNumberField(IntegerField):
