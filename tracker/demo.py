@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 from tracker import audit, clock
 from tracker.auth.models import Service, Team, User
 from tracker.auth.services import hash_password
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.codes import FOSTER_PLACEMENTS, collection_year
-from tracker.placements.models import Placement
 
 FIRST = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Leo", "Ivy", "Arthur", "Freya",
          "Muhammad", "Lily", "Harry", "Sophia", "Oscar", "Grace", "Jack", "Evie", "Theo", "Poppy", "Alfie",

@@ -9,7 +9,7 @@ import time_machine
 
 from tests.helpers import browser_client, csrf_token, plain, sign_in, submit, text_of
 from tracker.audit.models import AuditEvent
-from tracker.placements.models import Placement
+from tracker.children.models import Placement
 
 D = dt.date
 FROZEN = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.helpers import sign_in, submit, text_of
-from tracker.placements.models import Placement
+from tracker.children.models import Placement
 
 
 def _child(factory):  # noqa: ANN001, ANN202

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from tests.helpers import browser_client, plain, sign_in, submit, text_of
 from tests.returns.builders import D, place
-from tracker.children.models import LegalStatus
-from tracker.placements.models import Placement
+from tracker.children.models import LegalStatus, Placement
 
 FROZEN = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 

@@ -15,8 +15,7 @@ from tests.helpers import csrf_token, plain, sign_in
 from tests.returns.builders import build_all
 from tests.returns.scratch import Scratch, read_folder
 from tracker.audit.models import AuditEvent
-from tracker.children.models import CarePeriod, Child
-from tracker.placements.models import Placement
+from tracker.children.models import CarePeriod, Child, Placement
 from tracker.returns.models import PlacementReturnDetail, ReturnImport
 from tracker.reviews.models import Review
 from tracker.tracking.models import TrackedItem

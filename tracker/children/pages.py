@@ -24,9 +24,8 @@ from tracker import audit
 from tracker.auth.roles import EDIT_CASE
 from tracker.children import queries
 from tracker.children.forms import ConfirmDeleteForm
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.extensions import db
-from tracker.placements.models import Placement
 from tracker.web import submit
 
 #: Describes a record as (label, value) rows, for "What is saved now" and delete pages.

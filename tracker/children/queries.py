@@ -267,6 +267,7 @@ class ChronologyEntry:
 def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
     """Every recorded fact about ``child``, oldest first (one query per fact table)."""
     from tracker import codes
+    from tracker.children.models import Placement
     from tracker.education.models import Pep
     from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
     from tracker.leaving_care.models import (
@@ -288,7 +289,6 @@ def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
         PermanenceMilestone,
         PermanencePlan,
     )
-    from tracker.placements.models import Placement
     from tracker.reviews.models import Review
     from tracker.tracking.models import Action
 

@@ -12,10 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import codes
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.children.services import _check_date, check_version
 from tracker.errors import ValidationError
-from tracker.placements.models import Placement
 
 _FIELDS = ("start_on", "end_on", "placement_type", "provider", "postcode_district", "over_20_miles",
            "outside_authority", "emergency", "weekly_cost", "carer_ref", "end_reason")

@@ -6,12 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from tracker import clock
 from tracker.auth.roles import EDIT_CASE
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.children.pages import get_child_or_403
 from tracker.extensions import db
 from tracker.placements import queries, services
 from tracker.placements.forms import NewPlacementForm, PlacementForm
-from tracker.placements.models import Placement
 from tracker.web import requires, submit
 from tracker.web.forms import DeleteForm
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.children.queries import visible_to
 from tracker.codes import (
     ADOPTION_PLACEMENTS,
@@ -32,7 +32,6 @@ from tracker.codes import (
 )
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
-from tracker.placements.models import Placement
 from tracker.tracking import calendars
 from tracker.tracking.models import TrackedItem
 

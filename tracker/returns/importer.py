@@ -28,10 +28,9 @@ from sqlalchemy.orm import Session
 
 from tracker import audit, clock
 from tracker.audit.models import AuditEvent
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
-from tracker.placements.models import Placement
 from tracker.returns.episodes import derive_episodes, episodes_in_year
 from tracker.returns.export import build_return, header_row
 from tracker.returns.facts import ReturnFacts, load_facts

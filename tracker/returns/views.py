@@ -14,6 +14,7 @@ from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
 from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_CHILDREN, VIEW_REPORTS
+from tracker.children.models import Placement
 from tracker.children.pages import (
     correct_fact,
     delete_fact,
@@ -23,7 +24,6 @@ from tracker.children.pages import (
 )
 from tracker.codes import collection_year
 from tracker.extensions import db
-from tracker.placements.models import Placement
 from tracker.returns import codes as rcodes
 from tracker.returns import queries, services
 from tracker.returns.dataquality import RULES_BY_CODE
