@@ -130,6 +130,7 @@ BLUEPRINTS = (
     "tracker.children.views",
     "tracker.placements.views",
     "tracker.tracking.views",
+    "tracker.actions.views",
     "tracker.reviews.views",
     "tracker.health.views",
     "tracker.education.views",

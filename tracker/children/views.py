@@ -31,6 +31,9 @@ from tracker.children.pages import (
     record_form_page,
 )
 from tracker.extensions import db
+from tracker.tracking import queries as tracking_queries
+from tracker.tracking import registry
+from tracker.tracking.rules import RULES_BY_KIND
 from tracker.web import Page, csv_response, page_number, paginate, requires, signed_in, submit
 from tracker.web.forms import DeleteForm, with_current
 
@@ -289,8 +292,6 @@ def caseload_csv() -> Any:
         summary=f"Caseload CSV, {len(rows)} children ({request.query_string.decode()[:200] or 'no filters'})")
     header = ["Child ID", "First name", "Last name", "Date of birth", "Age", "Legal status", "Care leaver",
               "Allocated worker", "Team", "Overdue items", "Due soon items", "Next due", "Next item"]
-    from tracker.tracking.rules import RULES_BY_KIND
-
     def title(kind: str | None) -> str:
         return RULES_BY_KIND[kind].title if kind in RULES_BY_KIND else (kind or "")
 
@@ -301,45 +302,31 @@ def caseload_csv() -> Any:
          r.next_due.isoformat() if r.next_due else "", title(r.next_kind)] for r in rows))
 
 
-# Chronology ----------------------------------------------------------------------------
+# Due dates and chronology -------------------------------------------------------------
 
-#: Where to correct each kind of fact: table -> (endpoint, id argument name, fixed arguments).
-CORRECT_LINKS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "care_periods": ("children.care_history", "", {}),
-    "legal_statuses": ("children.care_history", "", {}),
-    "placements": ("placements.edit_placement", "placement_id", {}),
-    "reviews": ("reviews.edit_review", "review_id", {}),
-    "health_assessments": ("health.edit_health_assessment", "record_id", {}),
-    "dental_checks": ("health.edit_dental_check", "record_id", {}),
-    "sdq_scores": ("health.edit_sdq", "record_id", {}),
-    "peps": ("education.edit_pep", "pep_id", {}),
-    "permanence_plans": ("permanence.edit_plan", "record_id", {}),
-    "permanence_milestones": ("permanence.edit_milestone", "record_id", {}),
-    "court_events": ("permanence.edit_court_event", "record_id", {}),
-    "actions": ("tracking.complete_action", "action_id", {}),
-    # Care-leaver records (their pages belong to the leaving_care package).
-    "pathway_events": ("leaving_care.edit_record", "record_id", {"slug": "pathway-events"}),
-    "pa_contacts": ("leaving_care.edit_record", "record_id", {"slug": "contacts"}),
-    "accommodations": ("leaving_care.edit_record", "record_id", {"slug": "accommodation"}),
-    "activities": ("leaving_care.edit_record", "record_id", {"slug": "activities"}),
-    "tenancies": ("leaving_care.edit_record", "record_id", {"slug": "tenancies"}),
-    "staying_put": ("leaving_care.edit_record", "record_id", {"slug": "staying-put"}),
-    "care_leaver_records": ("leaving_care.edit_record", "record_id", {"slug": "birthday-data"}),
-}
+def record_buttons() -> list[tuple[str, str]]:
+    """The "Record …" buttons the signed-in user may use: (endpoint, label)."""
+    return [(f.record.endpoint, f.button) for f in registry.facts()
+            if f.record is not None and f.button and current_user.can(f.capability)]
 
 
-def correct_url(child: Child, table: str, record_id: int | None) -> str | None:
-    """Where to correct a fact, or None if that page does not exist (yet)."""
-    endpoint, arg, fixed = CORRECT_LINKS.get(table, ("", "", {}))
-    if endpoint not in current_app.view_functions:
-        if table in CORRECT_LINKS and "leaving_care.child_leaving_care" in current_app.view_functions \
-                and endpoint.startswith("leaving_care."):
-            return url_for("leaving_care.child_leaving_care", child_id=child.id)
+@bp.route("/children/<int:child_id>/due-dates")
+@requires(VIEW_CHILDREN)
+def child_items(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    today = clock.today()
+    items = tracking_queries.list_child_items(db.session, child.id)
+    return render_template("children/due_dates.html", child=child, items=items, today=today, tab="items",
+                           buttons=record_buttons(), can_record=current_user.can(EDIT_CASE),
+                           **child_context(child, today))
+
+
+def correct_url(child: Child, entry: registry.Entry) -> str | None:
+    """Where the signed-in user can correct a chronology line (None: nowhere they may)."""
+    page = entry.fact.correct
+    if page is None or not current_user.can(entry.fact.capability):
         return None
-    kwargs: dict[str, Any] = {"child_id": child.id, **fixed}
-    if arg:
-        kwargs[arg] = record_id
-    return url_for(endpoint, **kwargs)
+    return url_for(page.endpoint, **page.url_args(child.id, entry.record_id))
 
 
 @bp.route("/children/<int:child_id>/chronology")

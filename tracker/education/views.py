@@ -50,7 +50,7 @@ def record_pep(child_id: int) -> Any:
     return record_fact(form, lambda: services.record_pep(db.session, child, held_on=form.held_on.data,
                                                          today=clock.today()),
                        child=child, success="PEP recorded", heading="Record a PEP",
-                       back_url=url_for("tracking.child_items", child_id=child.id))
+                       back_url=url_for("children.child_items", child_id=child.id))
 
 
 @bp.route("/peps/<int:pep_id>/edit", methods=["GET", "POST"])

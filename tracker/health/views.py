@@ -30,7 +30,7 @@ HEALTH_KINDS = ("initial_health_assessment", "review_health_assessment", "dental
 
 
 def _due_dates(child_id: int) -> str:
-    return url_for("tracking.child_items", child_id=child_id)
+    return url_for("children.child_items", child_id=child_id)
 
 
 def _tab(child_id: int) -> str:

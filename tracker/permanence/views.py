@@ -40,7 +40,7 @@ def _tab(child_id: int) -> str:
 
 
 def _due_dates(child_id: int) -> str:
-    return url_for("tracking.child_items", child_id=child_id)
+    return url_for("children.child_items", child_id=child_id)
 
 
 @bp.route("")

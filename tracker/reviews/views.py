@@ -70,7 +70,7 @@ def record_review(child_id: int) -> Any:
         db.session, child, held_on=form.held_on.data, participation=form.participation.data,
         iro_id=form.iro_id.data, today=clock.today()),
         child=child, success="Review recorded", heading="Record a review",
-        back_url=url_for("tracking.child_items", child_id=child.id))
+        back_url=url_for("children.child_items", child_id=child.id))
 
 
 @bp.route("/<int:review_id>/edit", methods=["GET", "POST"])

@@ -270,14 +270,9 @@ def init_app(app: Flask) -> None:
         return render_template("errors/413.html", limit_mb=f"{limit / (1024 * 1024):g}"), 413
 
     from tracker import clock, codes
-    from tracker.web.nav import CHILD_TABS, RECORD_BUTTONS
+    from tracker.web.nav import CHILD_TABS
 
-    def record_buttons() -> list[tuple[str, str]]:
-        """The "Record …" buttons the signed-in user may use."""
-        return [(endpoint, label) for endpoint, label, capability in RECORD_BUTTONS
-                if endpoint in app.view_functions and current_user.can(capability)]
-
-    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS, record_buttons=record_buttons)
+    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS)
 
     @app.template_filter("london")
     def _london(value: Any) -> str:
