@@ -30,6 +30,7 @@ from tracker.codes import (
     SHORT_BREAK_STATUSES,
     TEMPORARY_PLACEMENTS,
 )
+from tracker.health.models import SdqScore
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
 from tracker.tracking import calendars
@@ -72,8 +73,6 @@ def load(session: Session, viewer: User, today: dt.date) -> Data:
         for row in session.scalars(select(model).where(model.child_id.in_(ids)).order_by(order)):
             out[row.child_id].append(row)
         return out
-
-    from tracker.health.models import SdqScore
 
     items: dict[str, list[TrackedItem]] = defaultdict(list)
     for item in session.scalars(select(TrackedItem).where(TrackedItem.child_id.in_(ids), TrackedItem.kind.in_(

@@ -48,7 +48,7 @@ from tracker.returns.models import (
 from tracker.returns.parsing import ParsedReturn, Problem, Record, parse_return
 from tracker.returns.tables import BY_NAME, flag, fmt_date
 from tracker.reviews.models import Review
-from tracker.tracking.calendars import birthday
+from tracker.tracking.calendars import add_months, birthday
 from tracker.tracking.services import recompute_children
 
 OC2_FIELDS = {"SDQ_SCORE": "sdq_score", "SDQ_REASON": "sdq_reason", "CONVICTED": "convicted",
@@ -210,8 +210,6 @@ def _birthday_age(dob: dt.date, year: int) -> int | None:
 
 
 def _birthday_record(f: ReturnFacts, year: int) -> Any:
-    from tracker.tracking.calendars import add_months
-
     age = _birthday_age(f.dob, year)
     if age is None:
         return None

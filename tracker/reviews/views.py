@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
+from tracker.auth.models import User
 from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
 from tracker.children.pages import (
     child_context,
@@ -32,8 +33,6 @@ def _form(review: Review | None = None) -> ReviewForm:
     iros = queries.list_iros(db.session)
     choices = [SelectChoice("", "Not recorded")] + [SelectChoice(str(u.id), u.name) for u in iros]
     if review is not None and review.iro_id and all(u.id != review.iro_id for u in iros):
-        from tracker.auth.models import User
-
         former = db.session.get(User, review.iro_id)
         choices.append(SelectChoice(str(review.iro_id), former.name if former else "Former officer"))
     form.iro_id.choices = choices
@@ -41,8 +40,6 @@ def _form(review: Review | None = None) -> ReviewForm:
 
 
 def describe(review: Review) -> list[tuple[str, str]]:
-    from tracker.auth.models import User
-
     iro = db.session.get(User, review.iro_id) if review.iro_id else None
     part = review.participation
     return [("Date held", f"{review.held_on:%d/%m/%Y}"),
