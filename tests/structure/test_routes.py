@@ -80,3 +80,16 @@ def test_static_files_are_public(client, path: str) -> None:  # noqa: ANN001
     resp = client.get(path)
     resp.close()
     assert resp.status_code == 200
+
+
+def test_every_menu_entry_and_child_tab_is_a_page(app: Flask) -> None:
+    from flask import url_for
+
+    from tracker.web.nav import CHILD_TABS, NAV
+
+    with app.test_request_context():
+        for _label, endpoint, capability in NAV:
+            assert url_for(endpoint).startswith("/"), endpoint
+            assert capability == app.view_functions[endpoint].required_capability, endpoint
+        for _key, _label, endpoint in CHILD_TABS:
+            assert url_for(endpoint, child_id=3).startswith("/children/3"), endpoint

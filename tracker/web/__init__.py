@@ -266,8 +266,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _inject() -> dict[str, Any]:
         return {"nav_items": _nav_items(), "service_name": app.config["SERVICE_NAME"],
-                "authority_name": app.config["AUTHORITY_NAME"],
-                "view_functions_available": app.view_functions}
+                "authority_name": app.config["AUTHORITY_NAME"]}
 
 
 class TrackerFlask(Flask):
@@ -285,8 +284,6 @@ def _nav_items() -> list[dict[str, Any]]:
     items = []
     for label, endpoint, capability in NAV:
         if capability != "signed_in" and not current_user.can(capability):
-            continue
-        if endpoint not in current_app.view_functions:
             continue
         items.append({"text": label, "href": url_for(endpoint),
                       "active": request.endpoint == endpoint})
