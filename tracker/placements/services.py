@@ -172,14 +172,6 @@ def update_placement(session: Session, placement: Placement, data: dict[str, Any
     return placement
 
 
-def end_placement(session: Session, placement: Placement, *, end_on: dt.date | None, end_reason: str,
-                  today: dt.date, expected_version: int | None = None) -> Placement:
-    if end_on is None:
-        raise ValidationError({"end_on": "Enter the date the placement ended"})
-    return update_placement(session, placement, {"end_on": end_on, "end_reason": end_reason},
-                            today=today, expected_version=expected_version)
-
-
 @dataclass(frozen=True)
 class Deletion:
     """What deleting a placement does to the child's placement history, in words the

@@ -9,7 +9,7 @@ the same day write nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +236,3 @@ def all_child_ids(session: Session) -> list[int]:
     return list(session.scalars(select(subject.id).order_by(subject.id)))
 
 
-def iter_batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]

@@ -19,7 +19,6 @@ from flask import (
     current_app,
     flash,
     g,
-    redirect,
     render_template,
     request,
     url_for,
@@ -288,10 +287,6 @@ def _nav_items() -> list[dict[str, Any]]:
         items.append({"text": label, "href": url_for(endpoint),
                       "active": request.endpoint == endpoint})
     return items
-
-
-def back_to(default_endpoint: str, **kwargs: Any) -> Any:
-    return redirect(url_for(default_endpoint, **kwargs))
 
 
 def save(form: Any, action: Callable[[], Any], *, success: str | Callable[[], str]) -> tuple[bool, str | None]:
