@@ -180,6 +180,20 @@ def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, se
     assert "Due soon window (days) must be a whole number from 0 to 366" in text_of(bad)
 
 
+def test_an_alert_setting_saves_without_recomputing_due_dates(client, factory, session) -> None:  # noqa: ANN001
+    child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
+    recompute_children(session, [child.id], today=TODAY)
+    sign_in(client, factory.user(role="admin"))
+    values = {"due_soon_days": "14", "dental_months": "12", "pre_proceedings_weeks": "16",
+              "escalate_team_manager_working_days": "3", "escalate_group_manager_working_days": "15"}
+    page = text_of(submit(client, "/admin/settings", values, follow=True))
+    assert "Settings saved" in page and "due dates recomputed" not in page
+    values["dental_months"] = "6"
+    page = text_of(submit(client, "/admin/settings", values, follow=True))
+    assert "Settings saved and every child's due dates recomputed" in page
+    assert _items(session, child.id)["dental_check"].due_on == dt.date(2025, 7, 13)
+
+
 def test_record_buttons_follow_the_users_capabilities(client, factory, session) -> None:  # noqa: ANN001
     child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
     pa = factory.user(role="personal_adviser")

@@ -66,7 +66,6 @@ def _settings_form() -> type[Form]:
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @requires(MANAGE_SETTINGS)
 def edit_settings() -> Any:
-
     values = settings_mod.get_settings(db.session)
     form = _settings_form()(data={**values, "version": settings_mod.settings_version(db.session)})
     changed: list[str] = []
@@ -75,12 +74,13 @@ def edit_settings() -> Any:
         changed.extend(settings_mod.update_settings(
             db.session, {s.key: getattr(form, s.key).data for s in settings_mod.SETTINGS},
             expected_version=form.version.data or None))
-        if set(changed) & {"due_soon_days", "dental_months", "pre_proceedings_weeks"}:
+        if any(settings_mod.SPECS[key].feeds_rules for key in changed):
             # The numbers feed every child's due dates: recompute in the same transaction.
             recompute_children(db.session, all_child_ids(db.session), today=clock.today())
 
     ok, conflict = submit(form, apply, success=lambda: "Settings saved" + (
-        " and every child's due dates recomputed" if changed else ""))
+        " and every child's due dates recomputed" if any(settings_mod.SPECS[k].feeds_rules for k in changed)
+        else ""))
     if ok:
         return redirect(url_for("tracking.edit_settings"))
     if conflict:
