@@ -113,7 +113,7 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def test_the_events_the_database_gives_are_valid_scenario_events(session, monkeypatch) -> None:  # noqa: ANN001
+def test_the_events_the_database_gives_are_valid_scenario_events(session, monkeypatch) -> None:
     from tracker.demo import build_demo
 
     monkeypatch.setattr(session, "commit", session.flush)  # the demo commits as it goes

@@ -56,7 +56,7 @@ def parse_time(value: str) -> tuple[int, int, int]:
     return t.hour, t.minute, t.second
 
 
-def _daily(key: str, **extra: Any):  # noqa: ANN202
+def _daily(key: str, **extra: Any):
     def trigger(config: Mapping[str, Any]) -> CronTrigger:
         h, m, s = parse_time(config[key])
         return CronTrigger(hour=h, minute=m, second=s, timezone=LONDON, **extra)
