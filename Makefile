@@ -1,7 +1,7 @@
 # Two commands do all set-up (see README "Quick start"):
 #   make run   — install, migrate, load demo data if empty, serve on 127.0.0.1:$(PORT) with the scheduler
-#   make test  — install what the tests need (PostgreSQL, Chromium) and run the whole suite twice:
-#                on SQLite and on a throwaway PostgreSQL
+#   make test  — install what the tests need (PostgreSQL, Chromium), run `ruff check`, then the
+#                whole suite twice: on SQLite and on a throwaway PostgreSQL
 #
 # Python packages come from the hashed lock files in requirements/ (uv pip compile, see
 # `make lock`), installed by plain pip with --require-hashes: runtime.txt for `make run`,

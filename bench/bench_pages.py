@@ -154,7 +154,7 @@ def main() -> None:
     build_s = time.perf_counter() - t0
 
     port = _free_port()
-    log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115
+    log = open(tmp / "gunicorn.log", "w")
     server = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(args.workers), "--threads", str(args.threads),
                                "-b", f"127.0.0.1:{port}", "--timeout", "120", "tracker:create_app()"],
                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -233,7 +233,7 @@ def _run(port: int, args: argparse.Namespace) -> dict[str, object]:
                     latencies[key].append(elapsed)
                     if status != 200:
                         errors[key] += 1
-        except Exception as exc:  # noqa: BLE001 - report every failure, keep the others running
+        except Exception as exc:  # Report every failure, keep the others running
             with lock:
                 failures.append(f"{email}: {exc!r}")
 

@@ -9,18 +9,15 @@ BIN=.venv/bin
 
 "$BIN/tracker" db upgrade
 "$BIN/tracker" demo --if-empty --children "${DEMO_CHILDREN:-300}"
-if "$BIN/tracker" --help 2>/dev/null | grep -q "items"; then
-  "$BIN/tracker" items recompute --quiet || true
-fi
+# Due dates as of today (the demo may have been loaded on an earlier day).
+"$BIN/tracker" items recompute --quiet
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-if "$BIN/tracker" --help 2>/dev/null | grep -q "scheduler"; then
-  "$BIN/tracker" scheduler &
-  pids+=($!)
-fi
+"$BIN/tracker" scheduler &
+pids+=($!)
 
 echo "Serving on http://127.0.0.1:${PORT} (Ctrl-C to stop)"
 # The image's server settings (tracker/gunicorn_conf.py: JSON log lines), on loopback.

@@ -16,6 +16,9 @@ fi
 
 make --no-print-directory install-test
 
+echo "== ruff check =="
+.venv/bin/ruff check tracker tests bench migrations
+
 # Throwaway PostgreSQL: own data directory, random port, socket inside it, no fsync.
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PGDATA=$(mktemp -d "${TMPDIR:-/tmp}/tracker-pg.XXXXXX")

@@ -80,14 +80,14 @@ def session(app: Flask) -> Iterator:
 
 
 @pytest.fixture()
-def client(app: Flask, session):  # noqa: ANN001
+def client(app: Flask, session):
     from tests.helpers import browser_client
 
     return browser_client(app)
 
 
 @pytest.fixture()
-def factory(session):  # noqa: ANN001
+def factory(session):
     from tests.helpers import Factory
 
     return Factory(session)

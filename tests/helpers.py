@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from tracker import audit, clock
 from tracker.auth.models import Service, Team, User
 from tracker.auth.services import hash_password
-from tracker.children.models import CarePeriod, Child, LegalStatus
-from tracker.placements.models import Placement
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)

@@ -54,7 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _configure_jinja(app)
 
-    from tracker.cli import register_app_commands
+    from tracker.commands import register_app_commands
 
     register_app_commands(app)
     return app
@@ -130,13 +130,14 @@ BLUEPRINTS = (
     "tracker.children.views",
     "tracker.placements.views",
     "tracker.tracking.views",
+    "tracker.actions.views",
     "tracker.reviews.views",
     "tracker.health.views",
     "tracker.education.views",
     "tracker.permanence.views",
     "tracker.leaving_care.views",
     "tracker.alerts.views",
-    "tracker.jobs.views",
+    "tracker.alerts.admin",
     "tracker.meetings.views",
     "tracker.reports.views",
     "tracker.returns.views",

@@ -22,12 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.codes import ADOPTION_PLACEMENTS
 from tracker.education.models import Pep, TermDate
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
-from tracker.placements.models import Placement
 from tracker.reviews.models import Review
 from tracker.tracking.calendars import add_months, add_working_days, birthday
 from tracker.tracking.models import Action

@@ -41,10 +41,6 @@ class CodeList:
         c = self.codes.get(code)
         return f"{code}: {c.label}" if c else code
 
-    def valid_on(self, code: str, on: dt.date) -> bool:
-        c = self.codes.get(code)
-        return c is not None and c.valid_in(collection_year(on))
-
     def choices(self, on: dt.date | None = None, blank: str | None = None) -> list[SelectChoice]:
         """Options for a select list (all codes, or those valid in ``on``'s collection year)."""
         year = collection_year(on) if on else None

@@ -170,8 +170,6 @@ class DefaultConfig:
     SERVICE_NAME = "Children in care tracker"
     #: Local authority name shown in the footer and exports.
     AUTHORITY_NAME = "Demo Borough Council"
-    #: Local authority 903 code (used in exports).
-    AUTHORITY_CODE = "999"
 
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True,

@@ -19,12 +19,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import audit, clock
+from tracker import audit, casework_demo, clock
 from tracker.auth.models import Service, Team, User
 from tracker.auth.services import hash_password
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.codes import FOSTER_PLACEMENTS, collection_year
-from tracker.placements.models import Placement
+from tracker.education.models import TermDate
+from tracker.leaving_care import demo as leaving_care_demo
+from tracker.returns import demo as returns_demo
+from tracker.tracking.services import all_child_ids, recompute_children
 
 FIRST = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Leo", "Ivy", "Arthur", "Freya",
          "Muhammad", "Lily", "Harry", "Sophia", "Oscar", "Grace", "Jack", "Evie", "Theo", "Poppy", "Alfie",
@@ -44,22 +47,9 @@ WORKERS = ["Sam Okoye", "Priya Shah", "Tom Barker", "Rachel Green", "Daniel Adey
 
 #: Functions ``(session, rng, today)`` that add a domain's demo records after the children
 #: and their care histories exist (e.g. reviews and health for children in care, pathway
-#: plans and accommodation for care leavers). Registered by import in ``_load_hooks``.
-DEMO_HOOKS: list[Callable[[Session, random.Random, dt.date], None]] = []
-
-
-def _load_hooks() -> None:
-    import importlib
-
-    for module in ("tracker.casework_demo", "tracker.leaving_care.demo", "tracker.returns.demo"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        if mod.add_demo_records not in DEMO_HOOKS:
-            DEMO_HOOKS.append(mod.add_demo_records)
+#: plans and accommodation for care leavers, the return's own records).
+DEMO_HOOKS: tuple[Callable[[Session, random.Random, dt.date], None], ...] = (
+    casework_demo.add_demo_records, leaving_care_demo.add_demo_records, returns_demo.add_demo_records)
 
 
 def demo_is_loaded(session: Session) -> bool:
@@ -80,7 +70,6 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
                password_cost: tuple[int, int] = (3, 65536)) -> None:
     rng = random.Random(seed)
     today = today or clock.today()
-    _load_hooks()
     audit.set_actor(session, None, label="demo data loader")
 
     cic = Service(name="Children in care")
@@ -135,8 +124,6 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
     session.flush()
     session.commit()
 
-    from tracker.tracking.services import all_child_ids, recompute_children
-
     ids = all_child_ids(session)
     ctx2 = progress(range(0, len(ids), 500), "Working out due dates") if progress else _nullctx(range(0, len(ids), 500))
     with ctx2 as starts:
@@ -161,8 +148,6 @@ def _add_historical_terms(session: Session) -> None:
     pattern (autumn from early September with a late-October half term, spring from early
     January to late March, summer from mid-April to about 22 July).
     """
-    from tracker.education.models import TermDate
-
     have = set(session.scalars(select(TermDate.academic_year)))
     for year in range(2008, 2024):
         label = f"{year}/{(year + 1) % 100:02d}"

@@ -3,7 +3,7 @@
 from tracker.alerts.models import Alert, Notification, OutboxEmail  # noqa: F401
 from tracker.audit.models import AuditEvent  # noqa: F401
 from tracker.auth.models import Service, Team, User  # noqa: F401
-from tracker.children.models import CarePeriod, Child, LegalStatus  # noqa: F401
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement  # noqa: F401
 from tracker.education.models import Pep, TermDate  # noqa: F401
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore  # noqa: F401
 from tracker.jobs.models import JobRun  # noqa: F401
@@ -18,7 +18,6 @@ from tracker.leaving_care.models import (  # noqa: F401
 )
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot  # noqa: F401
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan  # noqa: F401
-from tracker.placements.models import Placement  # noqa: F401
 from tracker.reports.models import Benchmark  # noqa: F401
 from tracker.returns.models import (  # noqa: F401
     AdoptionDecisionReversal,

@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.jobs.queries import get_scheduler_heartbeat
+from tracker.migrate import script_head
 
 bp = Blueprint("probes", __name__)
 log = logging.getLogger(__name__)
@@ -55,8 +57,6 @@ def readyz() -> ResponseReturnValue:
 
 
 def _migrations() -> dict[str, Any]:
-    from tracker.migrate import script_head
-
     connection = db.session.connection()
     connection.execute(text("SELECT 1"))
     current = (connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -69,8 +69,6 @@ def _migrations() -> dict[str, Any]:
 
 
 def _scheduler() -> dict[str, Any]:
-    from tracker.jobs.queries import get_scheduler_heartbeat
-
     beat = get_scheduler_heartbeat(db.session)
     if beat is None:
         return {"ok": False, "problem": "no scheduler has run: start `tracker scheduler`"}

@@ -53,7 +53,7 @@ def alive_elsewhere(app: Flask, row: JobRun) -> Iterator[None]:
         db.session.flush()
 
 
-def begin_outer_transaction(session) -> None:  # noqa: ANN001
+def begin_outer_transaction(session) -> None:
     """pysqlite starts a transaction only at the first write; until then a SAVEPOINT (which
     each job's session opens) would itself be the transaction and its RELEASE would
     commit for good. A write that changes nothing makes the test's rollback cover the jobs."""
@@ -61,7 +61,7 @@ def begin_outer_transaction(session) -> None:  # noqa: ANN001
 
 
 @pytest.fixture()
-def run(app: Flask, session) -> Callable[..., RunOutcome]:  # noqa: ANN001
+def run(app: Flask, session) -> Callable[..., RunOutcome]:
     """Run a job as the scheduler or ``tracker jobs run`` would (in its own app context)."""
     begin_outer_transaction(session)
 
@@ -85,7 +85,7 @@ class Authority:
 
 
 @pytest.fixture()
-def authority(factory) -> Authority:  # noqa: ANN001
+def authority(factory) -> Authority:
     service = factory.service(name="Children in care")
     other_service = factory.service(name="Leaving care")
     team = factory.team(name="East", service=service)
@@ -101,7 +101,7 @@ def authority(factory) -> Authority:  # noqa: ANN001
     )
 
 
-def add_action(session, *, child: Child, owner: User, due_on: dt.date) -> Action:  # noqa: ANN001
+def add_action(session, *, child: Child, owner: User, due_on: dt.date) -> Action:
     action = Action(child_id=child.id, title="Ring the school about Zebedee's asthma", owner_id=owner.id,
                     due_on=due_on, source="other", created_on=due_on - dt.timedelta(days=30))
     session.add(action)

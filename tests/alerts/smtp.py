@@ -58,13 +58,13 @@ class Inbox:
     slow_once: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]

@@ -15,11 +15,11 @@ from tracker.jobs.models import JobRun
 MONDAY = dt.date(2026, 11, 23)
 
 
-def _count(session, model) -> int:  # noqa: ANN001
+def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-def _cases(factory, session, authority):  # noqa: ANN001, ANN202
+def _cases(factory, session, authority):
     """Worker: one child whose first review, health assessment and PEP are overdue
     (entered care Mon 7 Sep 2026: due 20 working days later, Mon 5 Oct), one child with an
     action due in two days. Other worker: nothing due for weeks."""
@@ -33,7 +33,7 @@ def _cases(factory, session, authority):  # noqa: ANN001, ANN202
 
 
 def test_scan_then_send_delivers_one_digest_to_each_worker_with_items_due(factory, session, authority, smtp,
-                                                                          run, monkeypatch) -> None:  # noqa: ANN001
+                                                                          run, monkeypatch) -> None:
     monkeypatch.setattr(services, "BULK_ROWS", 1)  # take the bulk path (ANALYZE on PostgreSQL) too
     overdue_child, soon_child = _cases(factory, session, authority)
 
@@ -67,7 +67,7 @@ def test_scan_then_send_delivers_one_digest_to_each_worker_with_items_due(factor
 
 
 def test_running_the_jobs_again_the_same_day_adds_no_alerts_and_sends_nothing(factory, session, authority,
-                                                                               smtp, run) -> None:  # noqa: ANN001
+                                                                               smtp, run) -> None:
     _cases(factory, session, authority)
     run("scan", MONDAY)
     run("send-email")
@@ -89,7 +89,7 @@ def test_running_the_jobs_again_the_same_day_adds_no_alerts_and_sends_nothing(fa
 
 
 def test_a_digest_every_working_day_but_not_at_weekends_or_on_bank_holidays(factory, session, authority, smtp,
-                                                                            run) -> None:  # noqa: ANN001
+                                                                            run) -> None:
     _cases(factory, session, authority)
     for day in (MONDAY, MONDAY + dt.timedelta(days=1)):
         assert run("scan", day).status == "ok"
@@ -111,7 +111,7 @@ def test_a_digest_every_working_day_but_not_at_weekends_or_on_bank_holidays(fact
 
 
 def test_the_digest_job_at_its_time_runs_the_scan_first_if_it_has_not_run(factory, session, authority, smtp,
-                                                                           run) -> None:  # noqa: ANN001
+                                                                           run) -> None:
     _cases(factory, session, authority)
     digest = run("digest", MONDAY)
     assert digest.status == "ok"
@@ -122,7 +122,7 @@ def test_the_digest_job_at_its_time_runs_the_scan_first_if_it_has_not_run(factor
     assert len([m for m in smtp.inbox.received if m.subject.startswith("Your due dates")]) == 1
 
 
-def test_without_a_mail_server_mail_is_kept_in_the_outbox(factory, session, authority, run, app) -> None:  # noqa: ANN001
+def test_without_a_mail_server_mail_is_kept_in_the_outbox(factory, session, authority, run, app) -> None:
     assert not app.config.get("MAIL_SERVER")
     _cases(factory, session, authority)
     run("scan", MONDAY)
@@ -133,7 +133,7 @@ def test_without_a_mail_server_mail_is_kept_in_the_outbox(factory, session, auth
     assert statuses == ["pending"] * 3
 
 
-def test_a_long_digest_lists_fifty_items_and_counts_the_rest(factory, session, authority, smtp, run) -> None:  # noqa: ANN001
+def test_a_long_digest_lists_fifty_items_and_counts_the_rest(factory, session, authority, smtp, run) -> None:
     child = factory.child(worker=authority.worker)
     for n in range(52):
         add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 9, 1) + dt.timedelta(days=n))
@@ -150,7 +150,7 @@ def test_a_long_digest_lists_fifty_items_and_counts_the_rest(factory, session, a
 
 
 def test_a_digest_due_while_the_scan_is_still_running_is_left_to_the_scan(factory, session, authority, smtp,
-                                                                          run, app) -> None:  # noqa: ANN001
+                                                                          run, app) -> None:
     _cases(factory, session, authority)
     # Another process, on another host, is half-way through today's scan.
     busy = JobRun(job="scan", slot=MONDAY.isoformat(), status="running", started_at=clock.now(),

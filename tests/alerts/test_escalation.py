@@ -15,12 +15,12 @@ from tracker.tracking.settings import update_settings
 CHRISTMAS_EVE = dt.date(2026, 12, 24)  # Thursday
 
 
-def _escalations(smtp) -> list[tuple[str, str]]:  # noqa: ANN001
+def _escalations(smtp) -> list[tuple[str, str]]:
     return [(m.recipients[0], m.subject) for m in smtp.inbox.received if m.subject.startswith("Escalated")]
 
 
 def test_overdue_across_christmas_escalates_after_five_and_fifteen_working_days(factory, session, authority,
-                                                                                 smtp, run) -> None:  # noqa: ANN001
+                                                                                 smtp, run) -> None:
     child = factory.child(worker=authority.worker, first_name="Zebedee", last_name="Quartermaine")
     add_action(session, child=child, owner=authority.worker, due_on=CHRISTMAS_EVE)
 
@@ -63,7 +63,7 @@ def test_overdue_across_christmas_escalates_after_five_and_fifteen_working_days(
                         (authority.group_manager.id, "group_manager")}
 
 
-def test_escalation_delays_come_from_the_settings(factory, session, authority, smtp, run) -> None:  # noqa: ANN001
+def test_escalation_delays_come_from_the_settings(factory, session, authority, smtp, run) -> None:
     update_settings(session, {"escalate_team_manager_working_days": 2})
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 19))  # Thursday

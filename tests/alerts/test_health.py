@@ -19,14 +19,14 @@ from tracker.jobs.queries import get_scheduler_heartbeat
 TUESDAY_0805 = dt.datetime(2026, 11, 24, 8, 5, tzinfo=dt.UTC)  # London is on UTC in November
 
 
-def _warnings(session) -> list[OutboxEmail]:  # noqa: ANN001
+def _warnings(session) -> list[OutboxEmail]:
     session.expire_all()
     return list(session.scalars(select(OutboxEmail).where(OutboxEmail.kind.in_(("scan-late", "outbox-stuck")))
                                 .order_by(OutboxEmail.id)))
 
 
 def test_administrators_are_emailed_once_when_todays_scan_has_not_succeeded_by_its_deadline(
-        factory, session, authority, smtp, run) -> None:  # noqa: ANN001
+        factory, session, authority, smtp, run) -> None:
     admins = [factory.user(role="admin", email=f"admin{n}@test.invalid") for n in (1, 2)]
     factory.user(role="admin", email="gone@test.invalid", active=False)
     with time_machine.travel(TUESDAY_0805 - dt.timedelta(minutes=10)):  # 07:55: not late yet
@@ -46,7 +46,7 @@ def test_administrators_are_emailed_once_when_todays_scan_has_not_succeeded_by_i
 
 
 def test_no_warning_once_the_scan_has_succeeded_and_a_failed_scan_is_reported_without_its_error(
-        factory, session, authority, smtp, run) -> None:  # noqa: ANN001
+        factory, session, authority, smtp, run) -> None:
     factory.user(role="admin", email="admin@test.invalid")
     child = factory.child(worker=authority.worker, first_name="Zebedee")
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 1))
@@ -66,7 +66,7 @@ def test_no_warning_once_the_scan_has_succeeded_and_a_failed_scan_is_reported_wi
 
 
 def test_administrators_are_emailed_when_mail_has_waited_over_an_hour(factory, session, authority, smtp, run,
-                                                                      app, monkeypatch) -> None:  # noqa: ANN001
+                                                                      app, monkeypatch) -> None:
     factory.user(role="admin", email="admin@test.invalid")
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 1))
@@ -84,7 +84,7 @@ def test_administrators_are_emailed_when_mail_has_waited_over_an_hour(factory, s
 
 
 def test_the_admin_home_shows_the_scheduler_todays_scan_and_the_outbox(factory, session, authority, run, client,
-                                                                       app) -> None:  # noqa: ANN001
+                                                                       app) -> None:
     admin = factory.user(role="admin")
     with time_machine.travel(TUESDAY_0805, tick=False):
         sign_in(client, admin)
@@ -116,7 +116,7 @@ def test_the_admin_home_shows_the_scheduler_todays_scan_and_the_outbox(factory, 
 
 
 def test_the_admin_page_says_when_the_mail_server_cannot_be_reached(factory, session, authority, run, client,
-                                                                   app, monkeypatch) -> None:  # noqa: ANN001
+                                                                   app, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", SmtpServer().port)  # nothing listens there
     child = factory.child(worker=authority.worker)

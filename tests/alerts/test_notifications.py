@@ -11,14 +11,14 @@ from tests.helpers import browser_client, csrf_token, plain, sign_in
 MONDAY = dt.date(2026, 11, 23)
 
 
-def _unread_in_header(client) -> int:  # noqa: ANN001
+def _unread_in_header(client) -> int:
     html = client.get("/").get_data(as_text=True)
     m = re.search(r'data-unread="(\d+)"', html)
     assert m, "no notification count in the header"
     return int(m.group(1))
 
 
-def test_worker_sees_a_count_and_a_list_and_marks_them_read(factory, session, authority, run, client) -> None:  # noqa: ANN001
+def test_worker_sees_a_count_and_a_list_and_marks_them_read(factory, session, authority, run, client) -> None:
     child = factory.child(worker=authority.worker, first_name="Zebedee", last_name="Quartermaine",
                           date_of_birth=dt.date(2015, 3, 4), entered_care=dt.date(2026, 9, 7))
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 25))
@@ -45,7 +45,7 @@ def test_worker_sees_a_count_and_a_list_and_marks_them_read(factory, session, au
     assert "0 unread of 4" in plain(client.get("/notifications"))
 
 
-def test_a_user_cannot_mark_someone_elses_notification(factory, session, authority, run, client) -> None:  # noqa: ANN001
+def test_a_user_cannot_mark_someone_elses_notification(factory, session, authority, run, client) -> None:
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 1))
     run("scan", MONDAY)
@@ -59,7 +59,7 @@ def test_a_user_cannot_mark_someone_elses_notification(factory, session, authori
     assert _unread_in_header(client) == 1
 
 
-def test_managers_see_escalations_in_app(factory, session, authority, run, client) -> None:  # noqa: ANN001
+def test_managers_see_escalations_in_app(factory, session, authority, run, client) -> None:
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 1))
     run("scan", MONDAY)
@@ -70,7 +70,7 @@ def test_managers_see_escalations_in_app(factory, session, authority, run, clien
 
 
 def test_admin_jobs_page_shows_jobs_last_runs_and_the_held_outbox(factory, session, authority, run, client,
-                                                                 app) -> None:  # noqa: ANN001
+                                                                 app) -> None:
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 11, 1))
     run("scan", MONDAY)

@@ -18,20 +18,20 @@ from tracker.jobs.models import JobRun
 MONDAY = dt.date(2026, 11, 23)
 
 
-def _queue_three(factory, session, authority, run) -> None:  # noqa: ANN001
+def _queue_three(factory, session, authority, run) -> None:
     """A digest for the worker and escalations to the team and group managers."""
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 10, 1))
     assert run("scan", MONDAY).status == "ok"
 
 
-def _emails(session) -> dict[str, OutboxEmail]:  # noqa: ANN001
+def _emails(session) -> dict[str, OutboxEmail]:
     session.expire_all()
     return {e.to_address: e for e in session.scalars(select(OutboxEmail))}
 
 
 def test_mail_server_down_for_one_run_then_up_delivers_each_email_exactly_once(
-        app, factory, session, authority, run, monkeypatch) -> None:  # noqa: ANN001
+        app, factory, session, authority, run, monkeypatch) -> None:
     server = SmtpServer()  # not started yet: nothing listens on its port
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
@@ -60,7 +60,7 @@ def test_mail_server_down_for_one_run_then_up_delivers_each_email_exactly_once(
 
 
 def test_a_refused_email_is_retried_with_backoff_then_reported_failed(
-        app, factory, session, authority, smtp, run, client, monkeypatch) -> None:  # noqa: ANN001
+        app, factory, session, authority, smtp, run, client, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
     smtp.inbox.refuse.add("worker@test.invalid")
     _queue_three(factory, session, authority, run)
@@ -98,7 +98,7 @@ def test_a_refused_email_is_retried_with_backoff_then_reported_failed(
     assert len(smtp.inbox.received) == 3
 
 
-def _claimed_elsewhere(session, email: OutboxEmail, run: JobRun | None, minutes: int = 1) -> None:  # noqa: ANN001
+def _claimed_elsewhere(session, email: OutboxEmail, run: JobRun | None, minutes: int = 1) -> None:
     """A sender claimed ``email`` and handed it to the mail server; we do not know more."""
     session.execute(update(OutboxEmail).where(OutboxEmail.id == email.id).values(
         status="sending", claim_token="elsewhere", attempts=1, message_id="<first-attempt@council.invalid>",
@@ -106,7 +106,7 @@ def _claimed_elsewhere(session, email: OutboxEmail, run: JobRun | None, minutes:
     session.flush()
 
 
-def _send_run(session, *, heartbeat_minutes_ago: float = 0) -> JobRun:  # noqa: ANN001
+def _send_run(session, *, heartbeat_minutes_ago: float = 0) -> JobRun:
     row = JobRun(job="send-email", slot="2026-11-23T07:00:00.000000+00:00", status="running",
                  started_at=clock.now() - dt.timedelta(minutes=2), pid=1, host="scheduler-a", attempts=1,
                  heartbeat_at=clock.now() - dt.timedelta(minutes=heartbeat_minutes_ago))
@@ -115,7 +115,7 @@ def _send_run(session, *, heartbeat_minutes_ago: float = 0) -> JobRun:  # noqa: 
     return row
 
 
-def test_a_row_whose_sender_is_still_at_work_is_left_alone(factory, session, authority, smtp, run, app) -> None:  # noqa: ANN001
+def test_a_row_whose_sender_is_still_at_work_is_left_alone(factory, session, authority, smtp, run, app) -> None:
     _queue_three(factory, session, authority, run)
     digest = _emails(session)["worker@test.invalid"]
     sender = _send_run(session)
@@ -128,7 +128,7 @@ def test_a_row_whose_sender_is_still_at_work_is_left_alone(factory, session, aut
 
 
 def test_a_row_whose_sender_was_killed_is_sent_again_as_the_same_mail(factory, session, authority, smtp,
-                                                                      run) -> None:  # noqa: ANN001
+                                                                      run) -> None:
     _queue_three(factory, session, authority, run)
     digest = _emails(session)["worker@test.invalid"]
     killed = _send_run(session, heartbeat_minutes_ago=5)  # kill -9: no more heartbeats, no lock
@@ -146,7 +146,7 @@ def test_a_row_whose_sender_was_killed_is_sent_again_as_the_same_mail(factory, s
 
 @pytest.mark.parametrize("minutes", [5, 11])
 def test_a_row_claimed_by_an_older_sender_waits_ten_minutes(factory, session, authority, smtp, run,
-                                                            minutes) -> None:  # noqa: ANN001
+                                                            minutes) -> None:
     _queue_three(factory, session, authority, run)
     _claimed_elsewhere(session, _emails(session)["worker@test.invalid"], None, minutes=minutes)
     outcome = run("send-email")
@@ -157,7 +157,7 @@ def test_a_row_claimed_by_an_older_sender_waits_ten_minutes(factory, session, au
 
 
 def test_a_server_that_answers_after_the_timeout_gets_the_same_mail_twice_never_two_mails(
-        app, factory, session, authority, smtp, run, monkeypatch) -> None:  # noqa: ANN001
+        app, factory, session, authority, smtp, run, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
     smtp.inbox.slow_once.add("worker@test.invalid")  # stores it, then answers after 3 s
     _queue_three(factory, session, authority, run)

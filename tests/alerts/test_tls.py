@@ -46,7 +46,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(params=["starttls", "smtps"])
-def tls_server(request: pytest.FixtureRequest, certificate: tuple[Path, Path], app,  # noqa: ANN001
+def tls_server(request: pytest.FixtureRequest, certificate: tuple[Path, Path], app,
                monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*certificate)
@@ -65,7 +65,7 @@ def tls_server(request: pytest.FixtureRequest, certificate: tuple[Path, Path], a
 
 
 def test_mail_is_refused_to_an_untrusted_certificate_and_sent_once_it_is_trusted(
-        app, factory, session, authority, run, tls_server, certificate, monkeypatch) -> None:  # noqa: ANN001
+        app, factory, session, authority, run, tls_server, certificate, monkeypatch) -> None:
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 10, 1))
     assert run("scan", MONDAY).status == "ok"
@@ -86,7 +86,7 @@ def test_mail_is_refused_to_an_untrusted_certificate_and_sent_once_it_is_trusted
 
 
 def test_a_server_that_offers_no_starttls_is_refused_rather_than_sent_to_in_clear(
-        app, factory, session, authority, run, smtp, monkeypatch) -> None:  # noqa: ANN001
+        app, factory, session, authority, run, smtp, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAIL_USE_TLS", True)
     child = factory.child(worker=authority.worker)
     add_action(session, child=child, owner=authority.worker, due_on=dt.date(2026, 10, 1))

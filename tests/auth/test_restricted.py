@@ -4,7 +4,7 @@ from tests.helpers import browser_client, sign_in
 from tracker.audit.models import AuditEvent
 
 
-def _setup(factory):  # noqa: ANN001, ANN202
+def _setup(factory):
     service = factory.service()
     team_a = factory.team(service=service)
     team_b = factory.team(service=factory.service())
@@ -13,7 +13,7 @@ def _setup(factory):  # noqa: ANN001, ANN202
     return service, team_a, team_b, worker, child
 
 
-def test_worker_of_another_team_gets_403_and_it_is_audited(client, factory, session) -> None:  # noqa: ANN001
+def test_worker_of_another_team_gets_403_and_it_is_audited(client, factory, session) -> None:
     _, _, team_b, _, child = _setup(factory)
     outsider = factory.user(team=team_b)
     sign_in(client, outsider)
@@ -24,7 +24,7 @@ def test_worker_of_another_team_gets_403_and_it_is_audited(client, factory, sess
     assert len(events) == 1 and events[0].actor_id == outsider.id
 
 
-def test_allocated_worker_managers_and_admin_can_open_a_restricted_child(client, factory) -> None:  # noqa: ANN001
+def test_allocated_worker_managers_and_admin_can_open_a_restricted_child(client, factory) -> None:
     service, team_a, _, worker, child = _setup(factory)
     allowed = [worker, factory.user(role="team_manager", team=team_a),
                factory.user(role="group_manager", service=service), factory.user(role="admin")]
@@ -34,13 +34,13 @@ def test_allocated_worker_managers_and_admin_can_open_a_restricted_child(client,
         assert c.get(f"/children/{child.id}").status_code == 200, user.role
 
 
-def test_team_manager_of_another_team_cannot(client, factory) -> None:  # noqa: ANN001
+def test_team_manager_of_another_team_cannot(client, factory) -> None:
     _, _, team_b, _, child = _setup(factory)
     sign_in(client, factory.user(role="team_manager", team=team_b))
     assert client.get(f"/children/{child.id}").status_code == 403
 
 
-def test_a_young_persons_personal_adviser_can_open_their_restricted_record(client, factory, session) -> None:  # noqa: ANN001
+def test_a_young_persons_personal_adviser_can_open_their_restricted_record(client, factory, session) -> None:
     _, _, team_b, _, child = _setup(factory)
     pa = factory.user(role="personal_adviser", team=team_b)
     other_pa = factory.user(role="personal_adviser", team=team_b)

@@ -4,7 +4,7 @@ from tests.helpers import PASSWORD, csrf_token, sign_in, text_of
 from tracker.audit.models import AuditEvent
 
 
-def test_social_worker_signs_in_and_sees_their_children(client, factory) -> None:  # noqa: ANN001
+def test_social_worker_signs_in_and_sees_their_children(client, factory) -> None:
     sw = factory.user(role="social_worker")
     other = factory.user(role="social_worker")
     factory.child(worker=sw, first_name="Ruby", last_name="Aldous")
@@ -16,7 +16,7 @@ def test_social_worker_signs_in_and_sees_their_children(client, factory) -> None
     assert "Zed Someone" not in page
 
 
-def test_wrong_password_is_refused_with_a_message_next_to_the_field(client, factory, session) -> None:  # noqa: ANN001
+def test_wrong_password_is_refused_with_a_message_next_to_the_field(client, factory, session) -> None:
     user = factory.user()
     token = csrf_token(client, "/sign-in")
     resp = client.post("/sign-in", data={"csrf_token": token, "email": user.email, "password": "nope"})
@@ -28,7 +28,7 @@ def test_wrong_password_is_refused_with_a_message_next_to_the_field(client, fact
     assert session.query(AuditEvent).filter_by(action="sign_in_failed").count() == 1
 
 
-def test_inactive_user_cannot_sign_in(client, factory) -> None:  # noqa: ANN001
+def test_inactive_user_cannot_sign_in(client, factory) -> None:
     user = factory.user(active=False)
     token = csrf_token(client, "/sign-in")
     resp = client.post("/sign-in", data={"csrf_token": token, "email": user.email, "password": PASSWORD})
@@ -36,7 +36,7 @@ def test_inactive_user_cannot_sign_in(client, factory) -> None:  # noqa: ANN001
     assert "not right" in resp.get_data(as_text=True)
 
 
-def test_session_cookie_is_secure_httponly_and_samesite(client, factory) -> None:  # noqa: ANN001
+def test_session_cookie_is_secure_httponly_and_samesite(client, factory) -> None:
     user = factory.user()
     token = csrf_token(client, "/sign-in")
     resp = client.post("/sign-in", data={"csrf_token": token, "email": user.email, "password": PASSWORD})
@@ -44,7 +44,7 @@ def test_session_cookie_is_secure_httponly_and_samesite(client, factory) -> None
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_sign_in_does_not_redirect_off_site(client, factory) -> None:  # noqa: ANN001
+def test_sign_in_does_not_redirect_off_site(client, factory) -> None:
     user = factory.user()
     token = csrf_token(client, "/sign-in")
     resp = client.post("/sign-in?next=https://evil.example/x",
@@ -52,7 +52,7 @@ def test_sign_in_does_not_redirect_off_site(client, factory) -> None:  # noqa: A
     assert resp.headers["Location"] in ("/", "https://tracker.test/")
 
 
-def test_sign_out_needs_a_post_with_csrf_and_ends_the_session(client, factory) -> None:  # noqa: ANN001
+def test_sign_out_needs_a_post_with_csrf_and_ends_the_session(client, factory) -> None:
     user = factory.user()
     sign_in(client, user)
     token = csrf_token(client, "/")
@@ -61,7 +61,7 @@ def test_sign_out_needs_a_post_with_csrf_and_ends_the_session(client, factory) -
     assert client.get("/").status_code == 302
 
 
-def test_capabilities_keep_roles_out_of_other_roles_pages(client, factory) -> None:  # noqa: ANN001
+def test_capabilities_keep_roles_out_of_other_roles_pages(client, factory) -> None:
     pa = factory.user(role="personal_adviser")
     child = factory.child(worker=factory.user())
     sign_in(client, pa)

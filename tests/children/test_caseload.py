@@ -20,12 +20,12 @@ TODAY = dt.date(2026, 11, 22)
 frozen = time_machine.travel(dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC), tick=False)
 
 
-def _counts(session, child) -> tuple[int, int]:  # noqa: ANN001
+def _counts(session, child) -> tuple[int, int]:
     items = session.query(TrackedItem).filter_by(child_id=child.id, is_open=True).all()
     return (sum(i.status == "overdue" for i in items), sum(i.status == "due_soon" for i in items))
 
 
-def _names(resp) -> list[str]:  # noqa: ANN001
+def _names(resp) -> list[str]:
     body = resp.get_data(as_text=True)
     import re
 
@@ -33,7 +33,7 @@ def _names(resp) -> list[str]:  # noqa: ANN001
 
 
 @pytest.fixture()
-def caseload(factory, session):  # noqa: ANN001, ANN201
+def caseload(factory, session):
     service = factory.service(name="Children in care")
     east, west = factory.team(name="East", service=service), factory.team(name="West", service=service)
     sw = factory.user(team=east, name="Sam Worker")
@@ -60,7 +60,7 @@ def caseload(factory, session):  # noqa: ANN001, ANN201
 
 
 @frozen
-def test_my_caseload_lists_my_children_most_urgent_first_with_counts(client, session, caseload) -> None:  # noqa: ANN001
+def test_my_caseload_lists_my_children_most_urgent_first_with_counts(client, session, caseload) -> None:
     sign_in(client, caseload["sw"])
     resp = client.get("/caseload")
     assert resp.status_code == 200
@@ -80,7 +80,7 @@ def test_my_caseload_lists_my_children_most_urgent_first_with_counts(client, ses
 
 
 @frozen
-def test_filters_narrow_the_caseload(client, session, caseload) -> None:  # noqa: ANN001
+def test_filters_narrow_the_caseload(client, session, caseload) -> None:
     sign_in(client, caseload["sw"])
     assert _names(client.get("/caseload?status=overdue")) == ["Lara Late"]
     assert _names(client.get("/caseload?status=due_soon")) == ["Sunny Soon"]
@@ -102,7 +102,7 @@ def test_filters_narrow_the_caseload(client, session, caseload) -> None:  # noqa
 
 @frozen
 def test_a_care_leaver_who_left_care_after_16_counts_and_one_who_left_before_does_not(
-        client, factory, session) -> None:  # noqa: ANN001
+        client, factory, session) -> None:
     from tracker.children.models import CarePeriod
 
     sw = factory.user()
@@ -120,7 +120,7 @@ def test_a_care_leaver_who_left_care_after_16_counts_and_one_who_left_before_doe
 
 @frozen
 def test_a_team_manager_sees_the_team_and_can_switch_worker_but_not_outside_the_team(
-        client, factory, session, caseload) -> None:  # noqa: ANN001
+        client, factory, session, caseload) -> None:
     tm = factory.user(role="team_manager", team=caseload["east"])
     sign_in(client, tm)
     resp = client.get("/caseload")
@@ -136,7 +136,7 @@ def test_a_team_manager_sees_the_team_and_can_switch_worker_but_not_outside_the_
 
 
 @frozen
-def test_a_group_manager_sees_every_team_in_the_service_and_filters_by_team(client, factory, caseload) -> None:  # noqa: ANN001
+def test_a_group_manager_sees_every_team_in_the_service_and_filters_by_team(client, factory, caseload) -> None:
     gm = factory.user(role="group_manager", service=caseload["service"])
     elsewhere = factory.team(name="Elsewhere", service=factory.service())
     outsider = factory.child(worker=factory.user(team=elsewhere), first_name="Otto", last_name="Outside")
@@ -150,7 +150,7 @@ def test_a_group_manager_sees_every_team_in_the_service_and_filters_by_team(clie
 
 
 @frozen
-def test_pagination_keeps_the_filters(app, client, caseload, monkeypatch) -> None:  # noqa: ANN001
+def test_pagination_keeps_the_filters(app, client, caseload, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     sign_in(client, caseload["sw"])
     first = client.get("/caseload?age=")
@@ -165,7 +165,7 @@ def test_pagination_keeps_the_filters(app, client, caseload, monkeypatch) -> Non
 
 
 @frozen
-def test_csv_export_has_the_same_filters_and_is_audited(client, session, caseload) -> None:  # noqa: ANN001
+def test_csv_export_has_the_same_filters_and_is_audited(client, session, caseload) -> None:
     sign_in(client, caseload["sw"])
     resp = client.get("/caseload.csv?status=overdue")
     assert resp.status_code == 200
@@ -183,7 +183,7 @@ def test_csv_export_has_the_same_filters_and_is_audited(client, session, caseloa
 
 
 @frozen
-def test_empty_states_explain_what_to_do(app, client, factory, caseload) -> None:  # noqa: ANN001
+def test_empty_states_explain_what_to_do(app, client, factory, caseload) -> None:
     newcomer = factory.user(team=caseload["east"])
     sign_in(client, newcomer)
     page = plain(client.get("/caseload"))
@@ -195,13 +195,13 @@ def test_empty_states_explain_what_to_do(app, client, factory, caseload) -> None
 
 
 @frozen
-def test_the_caseload_is_one_query_however_many_children(client, factory, session, caseload) -> None:  # noqa: ANN001
+def test_the_caseload_is_one_query_however_many_children(client, factory, session, caseload) -> None:
     sign_in(client, caseload["sw"])
 
     def statements_for(url: str) -> list[str]:
         seen: list[str] = []
 
-        def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        def record(conn, cursor, statement, *args) -> None:
             seen.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", record)

@@ -23,7 +23,7 @@ from tracker.tracking.models import TrackedItem
 TODAY = dt.date(2026, 11, 22)
 
 
-def test_demo_records_pass_validation_and_sw1_has_an_overdue_review(session, monkeypatch) -> None:  # noqa: ANN001
+def test_demo_records_pass_validation_and_sw1_has_an_overdue_review(session, monkeypatch) -> None:
     # build_demo commits as it goes; here a commit must not end the test's transaction
     # (on SQLite, releasing the outermost savepoint would make the demo permanent).
     monkeypatch.setattr(session, "commit", session.flush)
@@ -35,7 +35,7 @@ def test_demo_records_pass_validation_and_sw1_has_an_overdue_review(session, mon
     children = {c.id: c for c in session.scalars(select(Child))}
     counts = {}
 
-    def check(model, validate) -> None:  # noqa: ANN001
+    def check(model, validate) -> None:
         rows = list(session.scalars(select(model)))
         counts[model.__tablename__] = len(rows)
         for row in rows:

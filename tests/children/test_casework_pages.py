@@ -16,7 +16,7 @@ TABS = ["", "/due-dates", "/chronology", "/care-history", "/permanence", "/revie
 
 
 @frozen
-def test_the_overview_shows_the_next_due_items_with_their_explanations(client, factory, session) -> None:  # noqa: ANN001
+def test_the_overview_shows_the_next_due_items_with_their_explanations(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=dt.date(2026, 9, 7))
     recompute(session, child)
@@ -29,7 +29,7 @@ def test_the_overview_shows_the_next_due_items_with_their_explanations(client, f
 
 
 @frozen
-def test_every_tab_opens_for_the_worker_and_refuses_a_worker_from_another_team(client, factory, session) -> None:  # noqa: ANN001
+def test_every_tab_opens_for_the_worker_and_refuses_a_worker_from_another_team(client, factory, session) -> None:
     from tests.helpers import browser_client
 
     sw = factory.user(team=factory.team())
@@ -48,7 +48,7 @@ def test_every_tab_opens_for_the_worker_and_refuses_a_worker_from_another_team(c
 
 
 @frozen
-def test_the_chronology_lists_every_fact_in_date_order_with_links_to_correct(client, factory, session) -> None:  # noqa: ANN001
+def test_the_chronology_lists_every_fact_in_date_order_with_links_to_correct(client, factory, session) -> None:
     from tracker.health.services import record_sdq
     from tracker.permanence.services import record_court_event
     from tracker.reviews.services import record_review
@@ -91,7 +91,7 @@ def test_the_chronology_lists_every_fact_in_date_order_with_links_to_correct(cli
 
 @frozen
 def test_adding_an_action_makes_a_tracked_item_for_its_owner_and_marking_it_done_completes_it(
-        client, factory, session) -> None:  # noqa: ANN001
+        client, factory, session) -> None:
     sw = factory.user()
     tm = factory.user(role="team_manager", name="Tara Manager")
     child = factory.child(worker=sw, entered_care=dt.date(2026, 9, 7))
@@ -132,7 +132,7 @@ def test_adding_an_action_makes_a_tracked_item_for_its_owner_and_marking_it_done
 
 
 @frozen
-def test_deleting_an_action_removes_its_item(client, factory, session) -> None:  # noqa: ANN001
+def test_deleting_an_action_removes_its_item(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=dt.date(2026, 9, 7))
     sign_in(client, sw)
@@ -147,7 +147,7 @@ def test_deleting_an_action_removes_its_item(client, factory, session) -> None: 
 @pytest.mark.parametrize("path", ["/reviews/new", "/health/assessments/new", "/health/dental/new", "/health/sdq/new",
                                   "/education/peps/new", "/permanence/plans/new", "/permanence/court/new",
                                   "/actions/new"])
-def test_the_record_buttons_on_the_due_dates_tab_lead_to_working_forms(client, factory, path: str) -> None:  # noqa: ANN001
+def test_the_record_buttons_on_the_due_dates_tab_lead_to_working_forms(client, factory, path: str) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=dt.date(2026, 9, 7))
     sign_in(client, sw)

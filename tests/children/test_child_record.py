@@ -8,7 +8,7 @@ from tracker.audit.models import AuditEvent
 from tracker.children.models import Child
 
 
-def _form(child: Child, **changes) -> dict:  # noqa: ANN003
+def _form(child: Child, **changes) -> dict:
     data = {"local_id": child.local_id, "first_name": child.first_name, "last_name": child.last_name,
             "date_of_birth": child.date_of_birth, "sex": child.sex, "ethnicity": child.ethnicity,
             "upn": "", "allocated_worker_id": str(child.allocated_worker_id or ""),
@@ -17,7 +17,7 @@ def _form(child: Child, **changes) -> dict:  # noqa: ANN003
     return data
 
 
-def test_changing_a_child_writes_an_audit_event_with_before_and_after(client, factory, session) -> None:  # noqa: ANN001
+def test_changing_a_child_writes_an_audit_event_with_before_and_after(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, first_name="Ruby")
     sign_in(client, sw)
@@ -35,7 +35,7 @@ def test_changing_a_child_writes_an_audit_event_with_before_and_after(client, fa
     assert "Rubina" in history and "Ruby" in history
 
 
-def test_date_of_birth_in_the_future_is_refused_next_to_the_field(client, factory, session) -> None:  # noqa: ANN001
+def test_date_of_birth_in_the_future_is_refused_next_to_the_field(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw)
     sign_in(client, sw)
@@ -53,7 +53,7 @@ def test_date_of_birth_in_the_future_is_refused_next_to_the_field(client, factor
     assert fresh.date_of_birth == child.date_of_birth
 
 
-def test_unknown_903_code_is_refused(client, factory, session) -> None:  # noqa: ANN001
+def test_unknown_903_code_is_refused(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw)
     sign_in(client, sw)
@@ -61,7 +61,7 @@ def test_unknown_903_code_is_refused(client, factory, session) -> None:  # noqa:
     assert "Select an ethnicity from the list" in text_of(resp)
 
 
-def test_a_stale_save_is_refused_and_shows_current_values(client, factory, session) -> None:  # noqa: ANN001
+def test_a_stale_save_is_refused_and_shows_current_values(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, first_name="Ruby")
     sign_in(client, sw)
@@ -82,7 +82,7 @@ def test_a_stale_save_is_refused_and_shows_current_values(client, factory, sessi
     assert session.get(Child, child.id).first_name == "Roberta"
 
 
-def test_entering_and_leaving_care_with_validation(client, factory, session) -> None:  # noqa: ANN001
+def test_entering_and_leaving_care_with_validation(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1))
     # (dates inside the shipped school term calendar, 2024/25 onwards)
@@ -109,7 +109,7 @@ def test_entering_and_leaving_care_with_validation(client, factory, session) -> 
     assert "overlaps the period of care" in text_of(overlap)
 
 
-def test_correcting_and_deleting_periods_of_care_and_legal_statuses(client, factory, session) -> None:  # noqa: ANN001
+def test_correcting_and_deleting_periods_of_care_and_legal_statuses(client, factory, session) -> None:
     from tracker.children.models import CarePeriod, LegalStatus
     from tracker.tracking.models import TrackedItem
 
@@ -147,7 +147,7 @@ def test_correcting_and_deleting_periods_of_care_and_legal_statuses(client, fact
     assert session.get(CarePeriod, period.id) is not None
 
 
-def test_a_child_whose_worker_has_left_is_saved_unchanged(client, factory, session) -> None:  # noqa: ANN001
+def test_a_child_whose_worker_has_left_is_saved_unchanged(client, factory, session) -> None:
     from tests.helpers import plain
 
     manager = factory.user(role="team_manager")

@@ -82,7 +82,7 @@ def live_server(server_env: dict[str, str]) -> Iterator[str]:
     tracker_cli(server_env, "db", "upgrade")
     tracker_cli(server_env, "demo", "--children", "40", "--seed", "7")
     port = _free_port()
-    log = open(Path(server_env["TRACKER_INSTANCE_PATH"]) / "server.log", "w")  # noqa: SIM115
+    log = open(Path(server_env["TRACKER_INSTANCE_PATH"]) / "server.log", "w")
     proc = subprocess.Popen([str(BIN / "tracker"), "run", "--host", "127.0.0.1", "--port", str(port),
                              "--no-reload", "--no-debugger", "--with-threads"],
                             env=server_env, stdout=log, stderr=subprocess.STDOUT)
@@ -123,7 +123,7 @@ def browser() -> Iterator:
 
 
 @pytest.fixture()
-def page(browser, live_server: str) -> Iterator:  # noqa: ANN001
+def page(browser, live_server: str) -> Iterator:
     context = browser.new_context(base_url=live_server)
     context.set_default_timeout(10_000)
     pg = context.new_page()
@@ -131,7 +131,7 @@ def page(browser, live_server: str) -> Iterator:  # noqa: ANN001
     context.close()
 
 
-def sign_in_as(page, email: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
+def sign_in_as(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)

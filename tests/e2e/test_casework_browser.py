@@ -25,25 +25,25 @@ def _today() -> dt.date:
     return clock.today()
 
 
-def _follow(locator) -> None:  # noqa: ANN001
+def _follow(locator) -> None:
     """Click a link or button and wait for the page it leads to."""
     with locator.page.expect_navigation():
         locator.click()
 
 
-def _fill_date(page, field: str, d: dt.date) -> None:  # noqa: ANN001
+def _fill_date(page, field: str, d: dt.date) -> None:
     page.locator(f"#{field}-day").fill(str(d.day))
     page.locator(f"#{field}-month").fill(str(d.month))
     page.locator(f"#{field}-year").fill(str(d.year))
 
 
-def _child_links(page, url: str) -> list[tuple[str, str]]:  # noqa: ANN001
+def _child_links(page, url: str) -> list[tuple[str, str]]:
     page.goto(url)
     links = page.locator("#caseload tbody tr td:first-child a")
     return [(links.nth(i).inner_text(), links.nth(i).get_attribute("href")) for i in range(links.count())]
 
 
-def _first_with_overdue_review(page, children: list[tuple[str, str]]) -> str:  # noqa: ANN001
+def _first_with_overdue_review(page, children: list[tuple[str, str]]) -> str:
     for name, href in children:
         page.goto(href.rstrip("/") + "/due-dates")
         if page.locator('tr[data-kind="review"][data-status="overdue"]').count():
@@ -51,7 +51,7 @@ def _first_with_overdue_review(page, children: list[tuple[str, str]]) -> str:  #
     pytest.fail("sw1 has no child with an overdue review")
 
 
-def _in_care_child(page, *filters: str) -> tuple[str, str]:  # noqa: ANN001
+def _in_care_child(page, *filters: str) -> tuple[str, str]:
     """A child of the signed-in worker who is looked after now (legal status shown)."""
     for query in filters:
         page.goto("/caseload?" + query)
@@ -64,7 +64,7 @@ def _in_care_child(page, *filters: str) -> tuple[str, str]:  # noqa: ANN001
     pytest.fail(f"no child in care for {filters}")
 
 
-def test_social_worker_records_an_overdue_review_and_sees_the_next_one(page) -> None:  # noqa: ANN001
+def test_social_worker_records_an_overdue_review_and_sees_the_next_one(page) -> None:
     sign_in_as(page, "sw1@demo.invalid")
     _follow(page.get_by_role("link", name="Caseload", exact=True))
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
@@ -98,7 +98,7 @@ def test_social_worker_records_an_overdue_review_and_sees_the_next_one(page) -> 
     assert f"{months} months" in explanation and _today().isoformat() in explanation
 
 
-def test_team_manager_filters_the_team_caseload_by_worker_and_status(page) -> None:  # noqa: ANN001
+def test_team_manager_filters_the_team_caseload_by_worker_and_status(page) -> None:
     sign_in_as(page, "tm1@demo.invalid")
     _follow(page.get_by_role("link", name="Caseload", exact=True))
     expect(page.get_by_role("heading", name="Caseload: Children in Care East")).to_be_visible()
@@ -119,7 +119,7 @@ def test_team_manager_filters_the_team_caseload_by_worker_and_status(page) -> No
     assert page.locator("#caseload tbody tr").count() == everyone
 
 
-def test_a_validation_error_is_shown_next_to_the_field_and_corrected(page) -> None:  # noqa: ANN001
+def test_a_validation_error_is_shown_next_to_the_field_and_corrected(page) -> None:
     sign_in_as(page, "sw1@demo.invalid")
     name, href = _in_care_child(page, "age=10-15", "age=5-9")
     page.goto(href)
@@ -143,7 +143,7 @@ def test_a_validation_error_is_shown_next_to_the_field_and_corrected(page) -> No
     assert f"{_today():%d/%m/%Y} 15 Borderline" in re.sub(r"\s+", " ", page.locator("#sdq-scores").inner_text())
 
 
-def test_a_form_can_be_completed_with_the_keyboard_alone(page) -> None:  # noqa: ANN001
+def test_a_form_can_be_completed_with_the_keyboard_alone(page) -> None:
     sign_in_as(page, "sw1@demo.invalid")
     _, href = _in_care_child(page, "age=0-4", "age=5-9", "age=10-15", "age=16-17")
     page.goto(href.rstrip("/") + "/health/dental/new")
@@ -167,14 +167,14 @@ def test_a_form_can_be_completed_with_the_keyboard_alone(page) -> None:  # noqa:
     assert "Dental check recorded" in page.locator(".govuk-notification-banner").inner_text()
 
 
-def _serious_violations(page) -> list[str]:  # noqa: ANN001
+def _serious_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_main_pages_have_no_serious_accessibility_violations(page) -> None:  # noqa: ANN001
+def test_main_pages_have_no_serious_accessibility_violations(page) -> None:
     if not AXE.exists():
         pytest.fail("axe-core is not installed (make test installs it from the npm registry)")
     found: dict[str, list[str]] = {}

@@ -11,23 +11,23 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_in_as
 
 
-def _count(page, row: str, measure: str) -> int:  # noqa: ANN001
+def _count(page, row: str, measure: str) -> int:
     text = page.locator(f'#care-leavers-summary tr[data-row="{row}"] td[data-measure="{measure}"]').inner_text()
     return int(text.split()[0])
 
 
-def _summary(page, row: str) -> dict[str, int]:  # noqa: ANN001
+def _summary(page, row: str) -> dict[str, int]:
     page.goto("/care-leavers/summary")
     return {f"{r}:{m}": _count(page, r, m) for r in (row, "Total") for m in ("in_touch", "council_this_month")}
 
 
-def _fill_date(page, field: str, day: dt.date) -> None:  # noqa: ANN001
+def _fill_date(page, field: str, day: dt.date) -> None:
     page.locator(f"#{field}-day").fill(str(day.day))
     page.locator(f"#{field}-month").fill(str(day.month))
     page.locator(f"#{field}-year").fill(str(day.year))
 
 
-def test_adviser_records_a_contact_and_a_tenancy_and_the_summary_moves(browser, live_server) -> None:  # noqa: ANN001
+def test_adviser_records_a_contact_and_a_tenancy_and_the_summary_moves(browser, live_server) -> None:
     today = dt.datetime.now(ZoneInfo("Europe/London")).date()
     adviser = browser.new_context(base_url=live_server)
     manager = browser.new_context(base_url=live_server)

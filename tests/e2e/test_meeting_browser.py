@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_in_as
 
 
-def test_group_manager_runs_a_meeting_for_three_children_and_exports_minutes(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_group_manager_runs_a_meeting_for_three_children_and_exports_minutes(page, tmp_path: Path) -> None:
     sign_in_as(page, "gm1@demo.invalid")
     page.get_by_role("link", name="Tracking meeting").first.click()
     expect(page.get_by_role("heading", name="Tracking meeting pack")).to_be_visible()

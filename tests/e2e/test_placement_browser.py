@@ -11,12 +11,12 @@ from tests.e2e.conftest import sign_in_as
 from tests.e2e.test_casework_browser import _fill_date, _follow, _in_care_child, _today
 
 
-def _placements(page) -> list[str]:  # noqa: ANN001
+def _placements(page) -> list[str]:
     rows = page.locator("h2:has-text('Placements') ~ table tbody tr")
     return [re.sub(r"\s+", " ", rows.nth(i).inner_text()) for i in range(rows.count())]
 
 
-def test_a_placement_is_saved_unchanged_given_a_new_carer_and_ended(page) -> None:  # noqa: ANN001
+def test_a_placement_is_saved_unchanged_given_a_new_carer_and_ended(page) -> None:
     sign_in_as(page, "sw1@demo.invalid")
     _name, href = _in_care_child(page, "age=10-15", "age=5-9", "age=0-4")
     page.goto(href.rstrip("/") + "/care-history")

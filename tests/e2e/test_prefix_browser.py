@@ -32,7 +32,7 @@ def prefixed(live_server: str, server_env: dict[str, str], tmp_path_factory: pyt
     server.stop()
 
 
-def test_a_social_worker_works_under_the_prefix(browser, prefixed: str) -> None:  # noqa: ANN001
+def test_a_social_worker_works_under_the_prefix(browser, prefixed: str) -> None:
     context = browser.new_context()
     context.set_default_timeout(10_000)
     page = context.new_page()

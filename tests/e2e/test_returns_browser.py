@@ -26,13 +26,13 @@ SAMPLE = Path(__file__).resolve().parents[1] / "returns" / "sample"
 SHOTS = os.environ.get("TRACKER_E2E_SCREENSHOTS")
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def test_a_social_worker_records_corrects_and_deletes_return_details(page) -> None:  # noqa: ANN001
+def test_a_social_worker_records_corrects_and_deletes_return_details(page) -> None:
     sign_in_as(page, "sw1@demo.invalid")
     _, href = _in_care_child(page, "age=10-15", "age=5-9", "age=16-17")
     page.goto(href.rstrip("/") + "/ssda903")
@@ -97,7 +97,7 @@ def test_a_social_worker_records_corrects_and_deletes_return_details(page) -> No
     _shot(page, "ssda903-tab-390")
 
 
-def test_an_administrator_uploads_a_return_and_follows_its_import(page, server_env) -> None:  # noqa: ANN001
+def test_an_administrator_uploads_a_return_and_follows_its_import(page, server_env) -> None:
     if not SAMPLE.exists():
         pytest.fail("the sample return is missing")
     sign_in_as(page, "admin@demo.invalid")

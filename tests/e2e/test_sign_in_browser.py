@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_in_as
 
 
-def test_demo_social_worker_signs_in_and_sees_their_children(page) -> None:  # noqa: ANN001
+def test_demo_social_worker_signs_in_and_sees_their_children(page) -> None:
     page.goto("/children/1")
     assert "/sign-in" in page.url  # anonymous users are sent to sign in
     sign_in_as(page, "sw1@demo.invalid")
@@ -18,7 +18,7 @@ def test_demo_social_worker_signs_in_and_sees_their_children(page) -> None:  # n
     expect(page.get_by_role("heading", name=name)).to_be_visible()
 
 
-def test_wrong_password_shows_the_error_summary(page) -> None:  # noqa: ANN001
+def test_wrong_password_shows_the_error_summary(page) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill("sw1@demo.invalid")
     page.get_by_label("Password", exact=True).fill("not the password")
@@ -29,7 +29,7 @@ def test_wrong_password_shows_the_error_summary(page) -> None:  # noqa: ANN001
     assert page.title().startswith("Error:")
 
 
-def test_the_stylesheet_from_the_npm_registry_is_served(page) -> None:  # noqa: ANN001
+def test_the_stylesheet_from_the_npm_registry_is_served(page) -> None:
     page.goto("/sign-in")
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "GDS Transport" in font or "arial" in font.lower()

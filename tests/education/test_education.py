@@ -9,7 +9,7 @@ from tests.helpers import plain, sign_in, submit
 from tracker.education.models import Pep
 
 
-def _setup(factory, **kw):  # noqa: ANN001, ANN003, ANN202
+def _setup(factory, **kw):
     sw = factory.user()
     # Into care on 2 March 2026, in the 2025/26 spring term (5 January – 27 March).
     child = factory.child(worker=sw, entered_care=dt.date(2026, 3, 2), **kw)
@@ -18,7 +18,7 @@ def _setup(factory, **kw):  # noqa: ANN001, ANN003, ANN202
 
 
 @frozen
-def test_a_pep_in_the_easter_holiday_counts_for_the_summer_term(client, factory, session) -> None:  # noqa: ANN001
+def test_a_pep_in_the_easter_holiday_counts_for_the_summer_term(client, factory, session) -> None:
     sw, child = _setup(factory, date_of_birth=dt.date(2015, 3, 4))
     sign_in(client, sw)
     resp = submit(client, f"/children/{child.id}/education/peps/new", {"held_on": dt.date(2026, 4, 6)}, follow=True)
@@ -36,7 +36,7 @@ def test_a_pep_in_the_easter_holiday_counts_for_the_summer_term(client, factory,
 
 
 @frozen
-def test_a_term_with_no_pep_is_missed(client, factory, session) -> None:  # noqa: ANN001
+def test_a_term_with_no_pep_is_missed(client, factory, session) -> None:
     sw, child = _setup(factory)
     sign_in(client, sw)
     page = plain(client.get(f"/children/{child.id}/education"))
@@ -44,7 +44,7 @@ def test_a_term_with_no_pep_is_missed(client, factory, session) -> None:  # noqa
 
 
 @frozen
-def test_pep_validation(client, factory, session) -> None:  # noqa: ANN001
+def test_pep_validation(client, factory, session) -> None:
     sw, child = _setup(factory)
     toddler = factory.child(worker=sw, date_of_birth=dt.date(2024, 1, 10), entered_care=dt.date(2026, 3, 2))
     sign_in(client, sw)
@@ -62,7 +62,7 @@ def test_pep_validation(client, factory, session) -> None:  # noqa: ANN001
 
 
 @frozen
-def test_the_virtual_school_records_peps_but_not_reviews(client, factory, session) -> None:  # noqa: ANN001
+def test_the_virtual_school_records_peps_but_not_reviews(client, factory, session) -> None:
     _, child = _setup(factory)
     vs = factory.user(role="virtual_school")
     sign_in(client, vs)

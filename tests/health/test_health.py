@@ -9,7 +9,7 @@ from tests.helpers import plain, sign_in, submit
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 
 
-def _setup(factory, **kw):  # noqa: ANN001, ANN003, ANN202
+def _setup(factory, **kw):
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=dt.date(2026, 3, 2), **kw)
     recompute(factory.session, child)
@@ -17,7 +17,7 @@ def _setup(factory, **kw):  # noqa: ANN001, ANN003, ANN202
 
 
 @frozen
-def test_initial_then_review_health_assessment_for_a_child_under_five(client, factory, session) -> None:  # noqa: ANN001
+def test_initial_then_review_health_assessment_for_a_child_under_five(client, factory, session) -> None:
     sw, child = _setup(factory, date_of_birth=dt.date(2023, 1, 15))
     sign_in(client, sw)
     assert items(session, child.id)["initial_health_assessment"].status == "overdue"
@@ -35,7 +35,7 @@ def test_initial_then_review_health_assessment_for_a_child_under_five(client, fa
 
 
 @frozen
-def test_a_second_initial_assessment_and_a_review_before_the_initial_are_refused(client, factory, session) -> None:  # noqa: ANN001
+def test_a_second_initial_assessment_and_a_review_before_the_initial_are_refused(client, factory, session) -> None:
     sw, child = _setup(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/health/assessments/new"
@@ -53,7 +53,7 @@ def test_a_second_initial_assessment_and_a_review_before_the_initial_are_refused
 
 
 @frozen
-def test_dates_in_the_future_before_birth_or_outside_care_are_refused(client, factory, session) -> None:  # noqa: ANN001
+def test_dates_in_the_future_before_birth_or_outside_care_are_refused(client, factory, session) -> None:
     sw, child = _setup(factory, date_of_birth=dt.date(2015, 3, 4))
     sign_in(client, sw)
     url = f"/children/{child.id}/health/dental/new"
@@ -76,7 +76,7 @@ def test_dates_in_the_future_before_birth_or_outside_care_are_refused(client, fa
 
 
 @frozen
-def test_sdq_score_must_be_0_to_40_and_shows_its_band(client, factory, session) -> None:  # noqa: ANN001
+def test_sdq_score_must_be_0_to_40_and_shows_its_band(client, factory, session) -> None:
     sw, child = _setup(factory, date_of_birth=dt.date(2015, 3, 4))
     sign_in(client, sw)
     url = f"/children/{child.id}/health/sdq/new"
@@ -93,7 +93,7 @@ def test_sdq_score_must_be_0_to_40_and_shows_its_band(client, factory, session) 
 
 
 @frozen
-def test_sdq_is_refused_for_a_child_under_four(client, factory, session) -> None:  # noqa: ANN001
+def test_sdq_is_refused_for_a_child_under_four(client, factory, session) -> None:
     sw, child = _setup(factory, date_of_birth=dt.date(2023, 1, 15))
     sign_in(client, sw)
     resp = submit(client, f"/children/{child.id}/health/sdq/new", {"completed_on": dt.date(2026, 4, 1), "score": "3"})
@@ -101,7 +101,7 @@ def test_sdq_is_refused_for_a_child_under_four(client, factory, session) -> None
 
 
 @frozen
-def test_correcting_and_deleting_an_sdq(client, factory, session) -> None:  # noqa: ANN001
+def test_correcting_and_deleting_an_sdq(client, factory, session) -> None:
     from tracker.health import services
 
     sw, child = _setup(factory, date_of_birth=dt.date(2015, 3, 4))
@@ -118,7 +118,7 @@ def test_correcting_and_deleting_an_sdq(client, factory, session) -> None:  # no
 
 
 @frozen
-def test_correcting_a_health_assessment_from_a_stale_form(client, factory, session) -> None:  # noqa: ANN001
+def test_correcting_a_health_assessment_from_a_stale_form(client, factory, session) -> None:
     from tracker.health import services
 
     sw, child = _setup(factory)

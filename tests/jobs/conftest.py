@@ -21,7 +21,7 @@ class Scratch:
     url: str
     instance: Path
 
-    def query(self, sql: str, **params) -> list[tuple]:  # noqa: ANN003
+    def query(self, sql: str, **params) -> list[tuple]:
         engine = make_engine(self.url)
         try:
             with engine.connect() as conn:

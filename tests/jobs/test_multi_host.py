@@ -56,7 +56,7 @@ class Host:
     def __init__(self, hostname: str, args: list[str], env: dict[str, str], log: Path) -> None:
         self.hostname = hostname
         self.log_path = log
-        self._log = open(log, "w")  # noqa: SIM115
+        self._log = open(log, "w")
         script = f'hostname {hostname} && exec "$@"'
         self.proc = subprocess.Popen(["unshare", "--uts", "sh", "-c", script, "sh", str(BIN / "tracker"), *args],
                                      env=env, stdout=self._log, stderr=subprocess.STDOUT)

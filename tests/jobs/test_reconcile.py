@@ -17,7 +17,7 @@ def _app(tmp_path: Path, **overrides: object) -> SimpleNamespace:
     return SimpleNamespace(config=config)
 
 
-def _started(app: SimpleNamespace):  # noqa: ANN202
+def _started(app: SimpleNamespace):
     scheduler = build_scheduler(app)  # type: ignore[arg-type]
     scheduler.start(paused=True)  # nothing runs while paused
     return scheduler

@@ -24,10 +24,10 @@ DAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture()
-def run(app: Flask, session) -> Callable[..., RunOutcome]:  # noqa: ANN001
+def run(app: Flask, session) -> Callable[..., RunOutcome]:
     begin_outer_transaction(session)
 
-    def _run(name: str, today: dt.date | None = DAY, **kw) -> RunOutcome:  # noqa: ANN003
+    def _run(name: str, today: dt.date | None = DAY, **kw) -> RunOutcome:
         with app.app_context():
             return run_job(name, today=today, **kw)
 
@@ -39,7 +39,7 @@ def flaky() -> Iterator[list[str]]:
     """A test job that fails the first time it runs and works after that."""
     calls: list[str] = []
 
-    def job(ctx):  # noqa: ANN001, ANN202
+    def job(ctx):
         calls.append(ctx.today.isoformat())
         if len(calls) == 1:
             raise RuntimeError("the database went away")
@@ -50,7 +50,7 @@ def flaky() -> Iterator[list[str]]:
     JOBS.pop("test-flaky", None)
 
 
-def _rows(session, name: str) -> list[JobRun]:  # noqa: ANN001
+def _rows(session, name: str) -> list[JobRun]:
     session.expire_all()
     return list(session.scalars(select(JobRun).where(JobRun.job == name).order_by(JobRun.id)))
 
@@ -63,7 +63,7 @@ def test_the_registry_has_the_alert_jobs_and_refuses_unknown_names() -> None:
         run_job("no-such-job")
 
 
-def test_a_failed_run_is_recorded_and_retried_in_place(run, session, flaky) -> None:  # noqa: ANN001
+def test_a_failed_run_is_recorded_and_retried_in_place(run, session, flaky) -> None:
     first = run("test-flaky")
     assert first.status == "failed" and first.error == "RuntimeError: the database went away"
     [row] = _rows(session, "test-flaky")
@@ -79,7 +79,7 @@ def test_a_failed_run_is_recorded_and_retried_in_place(run, session, flaky) -> N
     assert run("test-flaky", DAY + dt.timedelta(days=1)).status == "ok"  # a new day is a new slot
 
 
-def _running_row(session, *, name: str = "test-flaky", heartbeat: dt.datetime | None = None,  # noqa: ANN001
+def _running_row(session, *, name: str = "test-flaky", heartbeat: dt.datetime | None = None,
                  slot: str = DAY.isoformat()) -> JobRun:
     """A run another process marked running: in a container on another host, as pid 1
     (which always looks alive), so nothing about the process itself can be checked."""
@@ -90,7 +90,7 @@ def _running_row(session, *, name: str = "test-flaky", heartbeat: dt.datetime | 
     return row
 
 
-def test_a_run_whose_process_died_is_taken_over_whatever_its_host_and_pid(run, session, flaky, app) -> None:  # noqa: ANN001
+def test_a_run_whose_process_died_is_taken_over_whatever_its_host_and_pid(run, session, flaky, app) -> None:
     row = _running_row(session, heartbeat=clock.now() - dt.timedelta(minutes=1))
     flaky.append("(pretend the first call happened)")
     outcome = run("test-flaky")
@@ -99,7 +99,7 @@ def test_a_run_whose_process_died_is_taken_over_whatever_its_host_and_pid(run, s
     assert (row.status, row.attempts, row.pid, row.host) == ("ok", 2, os.getpid(), socket.gethostname())
 
 
-def test_a_live_run_elsewhere_is_left_alone_and_taken_over_once_it_dies(run, session, flaky, app) -> None:  # noqa: ANN001
+def test_a_live_run_elsewhere_is_left_alone_and_taken_over_once_it_dies(run, session, flaky, app) -> None:
     row = _running_row(session)
     with alive_elsewhere(app, row):
         outcome = run("test-flaky")
@@ -115,7 +115,7 @@ def batches() -> Iterator[list[int]]:
     """A test job of ten batches that checks in between, as the scan does."""
     done: list[int] = []
 
-    def job(ctx):  # noqa: ANN001, ANN202
+    def job(ctx):
         for n in range(10):
             ctx.checkpoint(f"{n} of 10 batches")
             done.append(n)
@@ -126,7 +126,7 @@ def batches() -> Iterator[list[int]]:
     JOBS.pop("test-batches", None)
 
 
-def test_a_job_stops_between_batches_once_its_scheduler_is_no_longer_active(run, session, batches) -> None:  # noqa: ANN001
+def test_a_job_stops_between_batches_once_its_scheduler_is_no_longer_active(run, session, batches) -> None:
     leader = iter([True, True, True])
     outcome = run("test-batches", still_leader=lambda: next(leader, False))
     assert outcome.status == "failed"
@@ -140,7 +140,7 @@ def test_a_job_stops_between_batches_once_its_scheduler_is_no_longer_active(run,
     assert [(r.status, r.attempts) for r in _rows(session, "test-batches")] == [("ok", 2)]
 
 
-def test_runs_whose_process_died_are_reaped_and_live_ones_left(app, run, session) -> None:  # noqa: ANN001
+def test_runs_whose_process_died_are_reaped_and_live_ones_left(app, run, session) -> None:
     dead = _running_row(session, name="send-email", slot="2026-11-23T06:00:00.000000+00:00",
                         heartbeat=clock.now() - dt.timedelta(minutes=1))
     live = _running_row(session, name="send-email", slot="2026-11-23T06:01:00.000000+00:00")
@@ -156,13 +156,13 @@ def test_runs_whose_process_died_are_reaped_and_live_ones_left(app, run, session
 
 
 @pytest.mark.postgres_only
-def test_job_connections_ask_the_server_to_drop_a_vanished_host_within_a_minute(app) -> None:  # noqa: ANN001
+def test_job_connections_ask_the_server_to_drop_a_vanished_host_within_a_minute(app) -> None:
     if not app.config["DATABASE_URL"].startswith("postgresql"):
         pytest.skip("PostgreSQL only")
     lease = liveness_for(app.config).take(2_000_000_000)
     assert lease is not None
     try:
-        conn = lease._conn  # noqa: SLF001 - the connection that holds the run's lock
+        conn = lease._conn  # The connection that holds the run's lock
         settings = {name: conn.scalar(text(f"SHOW {name}")) for name in
                     ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count", "tcp_user_timeout")}
     finally:
@@ -171,7 +171,7 @@ def test_job_connections_ask_the_server_to_drop_a_vanished_host_within_a_minute(
                         "tcp_keepalives_count": "3", "tcp_user_timeout": "25000"}  # seconds; ms
 
 
-def test_jobs_that_run_all_day_get_a_row_per_run_and_old_rows_are_pruned(run, session) -> None:  # noqa: ANN001
+def test_jobs_that_run_all_day_get_a_row_per_run_and_old_rows_are_pruned(run, session) -> None:
     session.add(JobRun(job="send-email", slot="2026-01-01T00:00:00.000000+00:00", status="ok",
                        started_at=clock.now() - dt.timedelta(days=40), attempts=1))
     session.flush()

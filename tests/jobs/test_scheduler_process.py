@@ -23,7 +23,7 @@ TRACKER = str(Path(sys.executable).parent / "tracker")
 class Scheduler:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log_path = log
-        self._log = open(log, "w")  # noqa: SIM115
+        self._log = open(log, "w")
         self.proc = subprocess.Popen([TRACKER, "scheduler"], env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     @property
@@ -49,7 +49,7 @@ class Scheduler:
         return self.proc.returncode
 
 
-def wait_for(check: Callable[[], object], what: str, timeout: float = 20, procs: tuple[Scheduler, ...] = ()):  # noqa: ANN201
+def wait_for(check: Callable[[], object], what: str, timeout: float = 20, procs: tuple[Scheduler, ...] = ()):
     deadline = time.monotonic() + timeout
     while True:
         value = check()

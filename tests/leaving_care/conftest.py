@@ -46,7 +46,7 @@ class CareLeavers:
 
 
 @pytest.fixture()
-def leavers(factory, session) -> CareLeavers:  # noqa: ANN001
+def leavers(factory, session) -> CareLeavers:
     # Care histories from before the shipped term dates need the authority's own (the
     # engine refuses to guess PEP terms); the demo's historical terms serve.
     from tracker.demo import _add_historical_terms

@@ -19,24 +19,24 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture()
-def frozen():  # noqa: ANN201
+def frozen():
     with time_machine.travel(FROZEN, tick=False):
         yield
 
 
-def _ids(resp) -> list[int]:  # noqa: ANN001
+def _ids(resp) -> list[int]:
     return [int(i) for i in re.findall(r'data-child-id="(\d+)"', resp.get_data(as_text=True))]
 
 
 @pytest.fixture()
-def caseload(factory, session, leavers):  # noqa: ANN001, ANN201
+def caseload(factory, session, leavers):
     """Four young people for one adviser (aged 19, left care 10/05/2025), one for another."""
     team = factory.team(name="Leaving Care")
     pa = factory.user(role="personal_adviser", team=team, name="Pat Adviser")
     other = factory.user(role="personal_adviser", team=team, name="Olu Adviser")
 
     def young(last_name: str, *, plan: bool = True, reviewed: dt.date | None = None,
-              contact: dt.date | None = None, adviser=pa):  # noqa: ANN001, ANN202
+              contact: dt.date | None = None, adviser=pa):
         child = leavers.former_relevant(age=19, adviser=adviser, last_name=last_name, team=team)
         record = lambda what, **data: services.record_fact(session, child, what, data, today=TODAY)  # noqa: E731
         if plan:
@@ -62,7 +62,7 @@ def caseload(factory, session, leavers):  # noqa: ANN001, ANN201
     return team, pa, other, people
 
 
-def test_an_adviser_sees_their_young_people_most_urgent_first(client, caseload) -> None:  # noqa: ANN001
+def test_an_adviser_sees_their_young_people_most_urgent_first(client, caseload) -> None:
     _team, pa, _other, people = caseload
     sign_in(client, pa)
     resp = client.get("/care-leavers")
@@ -79,7 +79,7 @@ def test_an_adviser_sees_their_young_people_most_urgent_first(client, caseload) 
     assert "Others" not in text
 
 
-def test_filters_and_search_narrow_the_list(client, caseload) -> None:  # noqa: ANN001
+def test_filters_and_search_narrow_the_list(client, caseload) -> None:
     _team, pa, _other, people = caseload
     sign_in(client, pa)
     assert _ids(client.get("/care-leavers?urgency=overdue")) == [people["most"].id, people["one"].id]
@@ -90,7 +90,7 @@ def test_filters_and_search_narrow_the_list(client, caseload) -> None:  # noqa: 
     assert "No young people match." in plain(client.get("/care-leavers?category=relevant"))
 
 
-def test_pages_of_young_people(client, app, caseload, monkeypatch) -> None:  # noqa: ANN001
+def test_pages_of_young_people(client, app, caseload, monkeypatch) -> None:
     _team, pa, _other, people = caseload
     monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
     sign_in(client, pa)
@@ -100,7 +100,7 @@ def test_pages_of_young_people(client, app, caseload, monkeypatch) -> None:  # n
     assert _ids(client.get("/care-leavers?page=2")) == [people["calm"].id]
 
 
-def test_the_caseload_downloads_as_csv_in_the_same_order(client, caseload) -> None:  # noqa: ANN001
+def test_the_caseload_downloads_as_csv_in_the_same_order(client, caseload) -> None:
     _team, pa, _other, people = caseload
     sign_in(client, pa)
     resp = client.get("/care-leavers.csv")
@@ -112,7 +112,7 @@ def test_the_caseload_downloads_as_csv_in_the_same_order(client, caseload) -> No
     assert rows[2]["Next due date"] == "2026-12-01" and rows[3]["Last contact"] == "2026-11-15"
 
 
-def test_a_team_manager_sees_the_teams_care_leavers_including_unallocated(client, factory, leavers, caseload) -> None:  # noqa: ANN001
+def test_a_team_manager_sees_the_teams_care_leavers_including_unallocated(client, factory, leavers, caseload) -> None:
     team, _pa, other, people = caseload
     unallocated = leavers.former_relevant(age=20, team=team, last_name="Waiting")
     factory.child(team=team, date_of_birth=dt.date(2016, 1, 1), entered_care=dt.date(2025, 1, 6),
@@ -131,7 +131,7 @@ def test_a_team_manager_sees_the_teams_care_leavers_including_unallocated(client
 
 
 def test_an_adviser_lists_and_opens_their_own_restricted_young_person(
-        client, factory, session, leavers) -> None:  # noqa: ANN001
+        client, factory, session, leavers) -> None:
     pa = factory.user(role="personal_adviser")
     open_record = leavers.former_relevant(age=19, adviser=pa)
     restricted = leavers.former_relevant(age=19, adviser=pa)
@@ -142,7 +142,7 @@ def test_an_adviser_lists_and_opens_their_own_restricted_young_person(
     assert client.get(f"/children/{restricted.id}/leaving-care").status_code == 200
 
 
-def test_the_caseload_needs_the_leaving_care_capability(client, factory) -> None:  # noqa: ANN001
+def test_the_caseload_needs_the_leaving_care_capability(client, factory) -> None:
     sign_in(client, factory.user(role="virtual_school"))
     assert client.get("/care-leavers").status_code == 403
     assert client.get("/care-leavers.csv").status_code == 403

@@ -16,7 +16,7 @@ from tracker.leaving_care.models import PaContact, Tenancy
 from tracker.tracking.models import TrackedItem
 
 
-def test_demo_care_leavers_are_allocated_and_every_record_passes_the_form_checks(session, monkeypatch) -> None:  # noqa: ANN001
+def test_demo_care_leavers_are_allocated_and_every_record_passes_the_form_checks(session, monkeypatch) -> None:
     # On SQLite the test session's savepoint is the outermost transaction (pysqlite defers
     # BEGIN), so a real commit here would outlive the test: flush instead.
     monkeypatch.setattr(session, "commit", session.flush)

@@ -22,12 +22,12 @@ DOB = dt.date(2010, 1, 15)  # 14th birthday 15/01/2024, 16th 15/01/2026, 21st 15
 
 
 @contextmanager
-def _on(day: dt.date):  # noqa: ANN202
+def _on(day: dt.date):
     with time_machine.travel(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC), tick=False):
         yield
 
 
-def _page(client, session, child) -> tuple[str, dict[str, list[tuple[str, str]]]]:  # noqa: ANN001
+def _page(client, session, child) -> tuple[str, dict[str, list[tuple[str, str]]]]:
     """Recompute as the daily job does, then read the leaving-care tab: its text and the
     pathway items, open and past (kind → [(due, status)])."""
     session.expire_all()  # the app changed rows this session may hold
@@ -41,7 +41,7 @@ def _page(client, session, child) -> tuple[str, dict[str, list[tuple[str, str]]]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)), items
 
 
-def _leaves_care_at_17(client, factory, session) -> tuple[Any, Any]:  # noqa: ANN001
+def _leaves_care_at_17(client, factory, session) -> tuple[Any, Any]:
     sw = factory.user(name="Sam Worker")
     pa = factory.user(role="personal_adviser", name="Pat Adviser")
     child = factory.child(worker=sw, date_of_birth=DOB, first_name="Jordan")
@@ -97,7 +97,7 @@ def _leaves_care_at_17(client, factory, session) -> tuple[Any, Any]:  # noqa: AN
     return child, pa
 
 
-def test_support_and_its_clocks_stop_at_the_21st_birthday(client, factory, session) -> None:  # noqa: ANN001
+def test_support_and_its_clocks_stop_at_the_21st_birthday(client, factory, session) -> None:
     child, _pa = _leaves_care_at_17(client, factory, session)
     with _on(dt.date(2030, 12, 1)):  # aged 20: former relevant, the clocks ran on and are overdue
         sign_in(client, _pa)
@@ -113,7 +113,7 @@ def test_support_and_its_clocks_stop_at_the_21st_birthday(client, factory, sessi
         assert items["pa_contact"] == [("01/04/2027", "Closed")]
 
 
-def test_support_extended_to_25_keeps_the_clocks_running_after_21(client, factory, session) -> None:  # noqa: ANN001
+def test_support_extended_to_25_keeps_the_clocks_running_after_21(client, factory, session) -> None:
     child, pa = _leaves_care_at_17(client, factory, session)
     with _on(dt.date(2030, 12, 1)):
         sign_in(client, pa)

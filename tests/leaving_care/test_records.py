@@ -25,33 +25,33 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture()
-def frozen():  # noqa: ANN201
+def frozen():
     with time_machine.travel(FROZEN, tick=False):
         yield
 
 
 @pytest.fixture()
-def pa(factory):  # noqa: ANN001, ANN201
+def pa(factory):
     return factory.user(role="personal_adviser", name="Pat Adviser")
 
 
 @pytest.fixture()
-def young(leavers, pa):  # noqa: ANN001, ANN201
+def young(leavers, pa):
     """A former relevant young person aged 19 (born 10/05/2007, left care 10/05/2025)."""
     return leavers.former_relevant(age=19, adviser=pa)
 
 
-def _url(child, slug: str, action: str = "new", record=None) -> str:  # noqa: ANN001
+def _url(child, slug: str, action: str = "new", record=None) -> str:
     base = f"/children/{child.id}/leaving-care/{slug}"
     return f"{base}/{action}" if record is None else f"{base}/{record.id}/{action}"
 
 
-def _count(session, model, child) -> int:  # noqa: ANN001
+def _count(session, model, child) -> int:
     session.expire_all()
     return session.query(model).filter_by(child_id=child.id).count()
 
 
-def test_tenancy_ending_before_it_started_is_refused_next_to_the_end_date(client, session, pa, young) -> None:  # noqa: ANN001
+def test_tenancy_ending_before_it_started_is_refused_next_to_the_end_date(client, session, pa, young) -> None:
     sign_in(client, pa)
     resp = submit(client, _url(young, "tenancies"), {"tenure": "council", "start_on": dt.date(2026, 6, 1),
                                                      "end_on": dt.date(2026, 5, 1), "end_reason": "planned_move"})
@@ -62,7 +62,7 @@ def test_tenancy_ending_before_it_started_is_refused_next_to_the_end_date(client
     assert _count(session, Tenancy, young) == 0
 
 
-def test_an_activity_code_that_is_not_an_oc3_code_is_refused(client, session, pa, young) -> None:  # noqa: ANN001
+def test_an_activity_code_that_is_not_an_oc3_code_is_refused(client, session, pa, young) -> None:
     sign_in(client, pa)
     for code in ("Q9", "F3"):  # F3 is a historic code split into F4/F5
         resp = submit(client, _url(young, "activities"), {"start_on": dt.date(2026, 9, 1), "activity": code})
@@ -73,7 +73,7 @@ def test_an_activity_code_that_is_not_an_oc3_code_is_refused(client, session, pa
 
 
 def test_accommodation_without_suitability_is_refused_and_the_current_one_stays_open(
-        client, session, pa, young) -> None:  # noqa: ANN001
+        client, session, pa, young) -> None:
     sign_in(client, pa)
     ok = submit(client, _url(young, "accommodation"), {"start_on": dt.date(2025, 5, 10), "accommodation": "Z",
                                                        "suitable": "yes"})
@@ -95,7 +95,7 @@ def test_accommodation_without_suitability_is_refused_and_the_current_one_stays_
     assert _count(session, Accommodation, young) == 1
 
 
-def test_accommodation_while_still_looked_after_is_refused(client, session, leavers, pa) -> None:  # noqa: ANN001
+def test_accommodation_while_still_looked_after_is_refused(client, session, leavers, pa) -> None:
     in_care = leavers.young_person(dob=dt.date(2009, 9, 1), entered=dt.date(2024, 9, 2), adviser=pa)
     sign_in(client, pa)
     resp = submit(client, _url(in_care, "accommodation"), {"start_on": dt.date(2026, 10, 1),
@@ -104,7 +104,7 @@ def test_accommodation_while_still_looked_after_is_refused(client, session, leav
     assert _count(session, Accommodation, in_care) == 0
 
 
-def test_a_new_accommodation_ends_the_previous_one_and_deleting_it_reopens_that(client, session, pa, young) -> None:  # noqa: ANN001
+def test_a_new_accommodation_ends_the_previous_one_and_deleting_it_reopens_that(client, session, pa, young) -> None:
     sign_in(client, pa)
     submit(client, _url(young, "accommodation"), {"start_on": dt.date(2025, 5, 10), "accommodation": "Z",
                                                   "suitable": "yes", "postcode_district": "db1"})
@@ -133,7 +133,7 @@ def test_a_new_accommodation_ends_the_previous_one_and_deleting_it_reopens_that(
     assert deleted.child_id == young.id and deleted.before["accommodation"] == "U"
 
 
-def test_a_contact_is_recorded_corrected_and_deleted_with_history_and_audit(client, session, pa, young) -> None:  # noqa: ANN001
+def test_a_contact_is_recorded_corrected_and_deleted_with_history_and_audit(client, session, pa, young) -> None:
     sign_in(client, pa)
     resp = submit(client, _url(young, "contacts"), {"contact_on": dt.date(2026, 11, 20), "method": "visit",
                                                     "seen_alone": True}, follow=True)
@@ -164,7 +164,7 @@ def test_a_contact_is_recorded_corrected_and_deleted_with_history_and_audit(clie
             if i.is_open] == [dt.date(2025, 7, 10)]  # back to 2 months after leaving care
 
 
-def test_a_correction_from_a_stale_form_is_refused(client, session, pa, young) -> None:  # noqa: ANN001
+def test_a_correction_from_a_stale_form_is_refused(client, session, pa, young) -> None:
     sign_in(client, pa)
     submit(client, _url(young, "activities"), {"start_on": dt.date(2026, 9, 1), "activity": "F2"})
     activity = session.query(Activity).filter_by(child_id=young.id).one()
@@ -179,7 +179,7 @@ def test_a_correction_from_a_stale_form_is_refused(client, session, pa, young) -
     assert activity.activity == "F5"
 
 
-def test_allocating_a_personal_adviser_is_audited_and_moves_the_items_to_them(client, session, factory, leavers) -> None:  # noqa: ANN001
+def test_allocating_a_personal_adviser_is_audited_and_moves_the_items_to_them(client, session, factory, leavers) -> None:
     worker = factory.user()
     young = leavers.former_relevant(age=19, worker=worker)
     adviser = factory.user(role="personal_adviser", name="Robin Adviser")
@@ -199,7 +199,7 @@ def test_allocating_a_personal_adviser_is_audited_and_moves_the_items_to_them(cl
     assert event.after == {"personal_adviser_id": adviser.id} and event.actor_id == worker.id
 
 
-def test_birthday_data_follows_the_oc3_consistency_rules(client, session, pa, young) -> None:  # noqa: ANN001
+def test_birthday_data_follows_the_oc3_consistency_rules(client, session, pa, young) -> None:
     sign_in(client, pa)
     url = _url(young, "birthday-data")
     on = dt.date(2026, 5, 20)
@@ -225,7 +225,7 @@ def test_birthday_data_follows_the_oc3_consistency_rules(client, session, pa, yo
     assert "once died, always died (OC3 rule 348)" in text_of(died)
 
 
-def test_foster_carer_accommodation_and_foyers_are_only_for_18_and_over(client, session, leavers, pa) -> None:  # noqa: ANN001
+def test_foster_carer_accommodation_and_foyers_are_only_for_18_and_over(client, session, leavers, pa) -> None:
     # Left care at 17 (relevant), born 10/03/2009.
     young = leavers.young_person(dob=dt.date(2009, 3, 10), entered=dt.date(2024, 9, 2), left=dt.date(2026, 6, 1),
                                  adviser=pa)
@@ -237,7 +237,7 @@ def test_foster_carer_accommodation_and_foyers_are_only_for_18_and_over(client, 
     assert _count(session, Accommodation, young) == 0
 
 
-def test_staying_put_must_end_by_the_21st_birthday(client, session, leavers, pa) -> None:  # noqa: ANN001
+def test_staying_put_must_end_by_the_21st_birthday(client, session, leavers, pa) -> None:
     young = leavers.former_relevant(age=21, adviser=pa)  # 21st birthday 10/05/2026
     sign_in(client, pa)
     url = _url(young, "staying-put")
@@ -254,7 +254,7 @@ def test_staying_put_must_end_by_the_21st_birthday(client, session, leavers, pa)
     assert _count(session, StayingPut, young) == 1
 
 
-def test_pathway_events_refuse_duplicates_and_an_extension_before_18(client, session, leavers, pa, young) -> None:  # noqa: ANN001
+def test_pathway_events_refuse_duplicates_and_an_extension_before_18(client, session, leavers, pa, young) -> None:
     sign_in(client, pa)
     url = _url(young, "pathway-events")
     assert submit(client, url, {"kind": "pathway_plan_reviewed", "on": dt.date(2026, 10, 1)}).status_code == 302
@@ -270,7 +270,7 @@ def test_pathway_events_refuse_duplicates_and_an_extension_before_18(client, ses
     assert "Date it happened must be today or in the past" in future
 
 
-def test_only_leaving_care_roles_can_record_and_the_tab_shows_no_buttons_to_others(client, factory, pa, young) -> None:  # noqa: ANN001
+def test_only_leaving_care_roles_can_record_and_the_tab_shows_no_buttons_to_others(client, factory, pa, young) -> None:
     iro = factory.user(role="iro")
     sign_in(client, iro)
     tab = text_of(client.get(f"/children/{young.id}/leaving-care"))

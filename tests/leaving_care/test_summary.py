@@ -19,17 +19,17 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture()
-def frozen():  # noqa: ANN201
+def frozen():
     with time_machine.travel(FROZEN, tick=False):
         yield
 
 
-def _record(session, child, record_kind: str, **data) -> None:  # noqa: ANN001, ANN003
+def _record(session, child, record_kind: str, **data) -> None:
     services.record_fact(session, child, record_kind, data, today=TODAY)
 
 
 @pytest.fixture()
-def population(leavers, session):  # noqa: ANN001, ANN201
+def population(leavers, session):
     """Young people of each age with known measures (see the expected counts below)."""
     d = dt.date
     # 17, relevant (left care at 17): suitable, EET, not in touch.
@@ -93,7 +93,7 @@ MEASURES = ("young_people", "suitable", "unsuitable", "eet", "neet", "neet_long"
             "council_this_month", "council_last_month")
 
 
-def test_summary_counts_each_measure_by_age_with_definitions(client, factory, population) -> None:  # noqa: ANN001
+def test_summary_counts_each_measure_by_age_with_definitions(client, factory, population) -> None:
     sign_in(client, factory.user(role="team_manager", team=factory.team()))
     resp = client.get("/care-leavers/summary")
     assert resp.status_code == 200
@@ -111,7 +111,7 @@ def test_summary_counts_each_measure_by_age_with_definitions(client, factory, po
     assert '"Residence not known" (R) counts as no information' in text
 
 
-def test_summary_csv_has_the_same_rows_and_percentages(client, factory, population) -> None:  # noqa: ANN001
+def test_summary_csv_has_the_same_rows_and_percentages(client, factory, population) -> None:
     sign_in(client, factory.user(role="group_manager", service=factory.service()))
     resp = client.get("/care-leavers/summary.csv")
     assert resp.mimetype == "text/csv"
@@ -126,14 +126,14 @@ def test_summary_csv_has_the_same_rows_and_percentages(client, factory, populati
     assert (total["Council tenancy this month"], total["Council tenancy last month"]) == ("1", "2")
 
 
-def test_a_personal_adviser_cannot_open_the_summary(client, factory) -> None:  # noqa: ANN001
+def test_a_personal_adviser_cannot_open_the_summary(client, factory) -> None:
     sign_in(client, factory.user(role="personal_adviser"))
     assert client.get("/care-leavers/summary").status_code == 403
     assert client.get("/care-leavers/summary.csv").status_code == 403
 
 
 def test_a_move_to_unsuitable_accommodation_shows_on_the_summary_at_once_and_raises_a_pa_visit(
-        client, factory, session, leavers) -> None:  # noqa: ANN001
+        client, factory, session, leavers) -> None:
     pa = factory.user(role="personal_adviser")
     manager = factory.user(role="team_manager", team=factory.team())
     young = leavers.former_relevant(age=19, adviser=pa)

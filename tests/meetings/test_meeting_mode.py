@@ -16,7 +16,7 @@ FROZEN = dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 18)
 
 
-def _setup(factory, session):  # noqa: ANN001, ANN202
+def _setup(factory, session):
     service = factory.service(name="Children in care")
     team = factory.team(service=service)
     gm = factory.user(role="group_manager", service=service, name="Jo Chair")
@@ -28,7 +28,7 @@ def _setup(factory, session):  # noqa: ANN001, ANN202
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_decision_and_an_action_appear_on_the_childs_page_and_the_action_is_tracked(client, factory, session) -> None:  # noqa: ANN001
+def test_a_decision_and_an_action_appear_on_the_childs_page_and_the_action_is_tracked(client, factory, session) -> None:
     gm, sw, kids = _setup(factory, session)
     sign_in(client, gm)
     resp = submit(client, "/meetings/start", {"attendees": "Jo Chair (GM)\nSam Worker (SW)"})
@@ -65,7 +65,7 @@ def test_a_decision_and_an_action_appear_on_the_childs_page_and_the_action_is_tr
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_minutes_list_attendees_decisions_and_export(client, factory, session) -> None:  # noqa: ANN001
+def test_minutes_list_attendees_decisions_and_export(client, factory, session) -> None:
     gm, sw, kids = _setup(factory, session)
     sign_in(client, gm)
     submit(client, "/meetings/start", {"attendees": "Jo Chair (GM)\nSam Worker (SW)"})
@@ -85,7 +85,7 @@ def test_minutes_list_attendees_decisions_and_export(client, factory, session) -
     assert "This meeting is closed" in plain(late)
 
 
-def test_rerunning_a_weeks_snapshot_replaces_it(factory, session) -> None:  # noqa: ANN001
+def test_rerunning_a_weeks_snapshot_replaces_it(factory, session) -> None:
     _setup(factory, session)
     week = dt.date(2026, 11, 16)
     first = take_snapshot(session, week_of=week, today=TODAY)
@@ -98,7 +98,7 @@ def test_rerunning_a_weeks_snapshot_replaces_it(factory, session) -> None:  # no
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_four_weekly_snapshots_draw_a_trend_chart(client, factory, session) -> None:  # noqa: ANN001
+def test_four_weekly_snapshots_draw_a_trend_chart(client, factory, session) -> None:
     gm, _sw, _kids = _setup(factory, session)
     for weeks_ago in range(4):
         take_snapshot(session, week_of=dt.date(2026, 11, 16) - dt.timedelta(weeks=weeks_ago), today=TODAY)
@@ -110,7 +110,7 @@ def test_four_weekly_snapshots_draw_a_trend_chart(client, factory, session) -> N
     assert "16/11/2026: 3" in chart
 
 
-def test_snapshot_job_runs_from_the_cli_and_a_rerun_replaces_the_week(app, factory, session) -> None:  # noqa: ANN001
+def test_snapshot_job_runs_from_the_cli_and_a_rerun_replaces_the_week(app, factory, session) -> None:
     _setup(factory, session)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["jobs", "run", "snapshot", "--today", "2026-11-18"])

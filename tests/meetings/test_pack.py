@@ -18,7 +18,7 @@ FROZEN = dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture()
-def authority(factory, session):  # noqa: ANN001, ANN201
+def authority(factory, session):
     service = factory.service(name="Children in care")
     east, west = factory.team(name="East", service=service), factory.team(name="West", service=service)
     other_service_team = factory.team(name="Elsewhere", service=factory.service())
@@ -71,7 +71,7 @@ def _count(page: str, metric: str) -> list[int]:
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_pack_lists_the_children_the_meeting_goes_through(client, authority) -> None:  # noqa: ANN001
+def test_pack_lists_the_children_the_meeting_goes_through(client, authority) -> None:
     sign_in(client, authority["gm"])
     page = plain(client.get("/meetings/pack"))
     assert "week of 16/11/2026" in page
@@ -87,7 +87,7 @@ def test_pack_lists_the_children_the_meeting_goes_through(client, authority) -> 
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_pack_uses_the_authoritys_pre_proceedings_weeks(client, session, authority) -> None:  # noqa: ANN001
+def test_pack_uses_the_authoritys_pre_proceedings_weeks(client, session, authority) -> None:
     from tracker.tracking.models import Setting
 
     session.add(Setting(key="pre_proceedings_weeks", value=12))
@@ -103,7 +103,7 @@ def test_pack_uses_the_authoritys_pre_proceedings_weeks(client, session, authori
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_pack_takes_the_proceedings_timescale_from_the_rules_table(client, monkeypatch, authority) -> None:  # noqa: ANN001
+def test_pack_takes_the_proceedings_timescale_from_the_rules_table(client, monkeypatch, authority) -> None:
     from dataclasses import replace
 
     from tracker.tracking.rules import WeeksBeginningWith, court
@@ -120,7 +120,7 @@ def test_pack_takes_the_proceedings_timescale_from_the_rules_table(client, monke
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_every_count_equals_the_rows_of_its_drill_down(client, authority) -> None:  # noqa: ANN001
+def test_every_count_equals_the_rows_of_its_drill_down(client, authority) -> None:
     from tracker.meetings.queries import SUMMARY_METRICS
 
     sign_in(client, authority["gm"])
@@ -138,7 +138,7 @@ def test_every_count_equals_the_rows_of_its_drill_down(client, authority) -> Non
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_restricted_children_are_not_counted_for_someone_who_cannot_see_them(client, factory, authority) -> None:  # noqa: ANN001
+def test_restricted_children_are_not_counted_for_someone_who_cannot_see_them(client, factory, authority) -> None:
     # A team manager from West is in the service but may not open East's restricted child.
     tm = factory.user(role="team_manager", team=authority["west"])
     from tracker.meetings import queries
@@ -153,7 +153,7 @@ def test_restricted_children_are_not_counted_for_someone_who_cannot_see_them(cli
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_another_week_and_csv(client, authority) -> None:  # noqa: ANN001
+def test_another_week_and_csv(client, authority) -> None:
     sign_in(client, authority["gm"])
     last_week = plain(client.get("/meetings/pack?week=2026-11-10"))
     assert "week of 09/11/2026" in last_week
@@ -163,6 +163,6 @@ def test_another_week_and_csv(client, authority) -> None:  # noqa: ANN001
     assert "In care proceedings" in body and "Children looked after" in body
 
 
-def test_social_workers_cannot_open_the_pack(client, factory) -> None:  # noqa: ANN001
+def test_social_workers_cannot_open_the_pack(client, factory) -> None:
     sign_in(client, factory.user(role="social_worker"))
     assert client.get("/meetings/pack").status_code == 403

@@ -40,13 +40,13 @@ def _lines(buf: io.StringIO) -> list[dict]:
     return [json.loads(line) for line in buf.getvalue().splitlines()]
 
 
-def test_each_request_gets_its_own_short_id(client) -> None:  # noqa: ANN001
+def test_each_request_gets_its_own_short_id(client) -> None:
     ids = {client.get("/sign-in").headers["X-Request-ID"] for _ in range(5)}
     assert len(ids) == 5
     assert all(ID.fullmatch(i) for i in ids)
 
 
-def test_a_request_writes_one_json_line_with_its_id_and_no_query_string(client, captured) -> None:  # noqa: ANN001
+def test_a_request_writes_one_json_line_with_its_id_and_no_query_string(client, captured) -> None:
     resp = client.get("/sign-in?next=%2Fchildren%3Fq%3DSmith")
     rid = resp.headers["X-Request-ID"]
     lines = [line for line in _lines(captured) if line["logger"] == "tracker.access"]
@@ -58,14 +58,14 @@ def test_a_request_writes_one_json_line_with_its_id_and_no_query_string(client, 
     assert "Smith" not in captured.getvalue()
 
 
-def test_lines_outside_a_request_have_a_null_id(captured) -> None:  # noqa: ANN001
+def test_lines_outside_a_request_have_a_null_id(captured) -> None:
     logging.getLogger("tracker.scheduler").warning("Standby: another scheduler is active")
     (line,) = _lines(captured)
     assert line["request_id"] is None
     assert line["message"] == "Standby: another scheduler is active"
 
 
-def test_a_proxys_request_id_is_used_only_when_configured_and_plain(app: Flask, client,  # noqa: ANN001
+def test_a_proxys_request_id_is_used_only_when_configured_and_plain(app: Flask, client,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     given = "3f2c9a1e-77d0-4c55-9a51-0d3c2b1e4f60"
     assert client.get("/sign-in", headers={"X-Request-ID": given}).headers["X-Request-ID"] != given

@@ -21,7 +21,7 @@ PREFIX = "/tracker"
 URL_ATTR = re.compile(r'(?:href|src|action|formaction)="(/[^"]*)"')
 
 
-def test_every_page_a_manager_can_open_stays_under_the_prefix(app: Flask, client, factory) -> None:  # noqa: ANN001
+def test_every_page_a_manager_can_open_stays_under_the_prefix(app: Flask, client, factory) -> None:
     admin = factory.user(role="admin")
     child = factory.child()
     sign_in(client, admin)

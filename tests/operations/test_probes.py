@@ -16,14 +16,14 @@ from tracker.jobs.models import SchedulerHeartbeat
 from tracker.migrate import script_head
 
 
-def _beat(session, *, seconds_ago: int, state: str = "active") -> None:  # noqa: ANN001
+def _beat(session, *, seconds_ago: int, state: str = "active") -> None:
     now = clock.now()
     session.add(SchedulerHeartbeat(host="sched-1", pid=4242, state=state, started_at=now - dt.timedelta(hours=1),
                                    beat_at=now - dt.timedelta(seconds=seconds_ago)))
     session.flush()
 
 
-def test_healthz_answers_without_sign_in_or_cookie(client) -> None:  # noqa: ANN001
+def test_healthz_answers_without_sign_in_or_cookie(client) -> None:
     resp = client.get("/healthz")
     assert resp.status_code == 200
     assert resp.get_json() == {"status": "ok"}
@@ -31,7 +31,7 @@ def test_healthz_answers_without_sign_in_or_cookie(client) -> None:  # noqa: ANN
     assert resp.headers["Cache-Control"] == "no-store"
 
 
-def test_ready_when_database_migrations_and_scheduler_are_fine(client, session) -> None:  # noqa: ANN001
+def test_ready_when_database_migrations_and_scheduler_are_fine(client, session) -> None:
     _beat(session, seconds_ago=3)
     resp = client.get("/readyz")
     assert resp.status_code == 200, resp.get_json()
@@ -43,7 +43,7 @@ def test_ready_when_database_migrations_and_scheduler_are_fine(client, session) 
     assert "Set-Cookie" not in resp.headers
 
 
-def test_not_ready_when_no_scheduler_has_ever_run(client, session) -> None:  # noqa: ANN001
+def test_not_ready_when_no_scheduler_has_ever_run(client, session) -> None:
     _beat(session, seconds_ago=1, state="standby")  # a standby alone runs no jobs
     resp = client.get("/readyz")
     assert resp.status_code == 503
@@ -53,7 +53,7 @@ def test_not_ready_when_no_scheduler_has_ever_run(client, session) -> None:  # n
     assert body["checks"]["database"]["ok"] and body["checks"]["migrations"]["ok"]
 
 
-def test_not_ready_when_the_scheduler_stopped_beating(client, session) -> None:  # noqa: ANN001
+def test_not_ready_when_the_scheduler_stopped_beating(client, session) -> None:
     _beat(session, seconds_ago=600)
     resp = client.get("/readyz")
     assert resp.status_code == 503
@@ -62,7 +62,7 @@ def test_not_ready_when_the_scheduler_stopped_beating(client, session) -> None: 
     assert 599 <= scheduler["seconds_since_heartbeat"] <= 605
 
 
-def test_not_ready_when_the_database_is_behind_the_code(client, session) -> None:  # noqa: ANN001
+def test_not_ready_when_the_database_is_behind_the_code(client, session) -> None:
     _beat(session, seconds_ago=1)
     session.execute(text("UPDATE alembic_version SET version_num = '0001_initial'"))
     resp = client.get("/readyz")
@@ -72,7 +72,7 @@ def test_not_ready_when_the_database_is_behind_the_code(client, session) -> None
                           "problem": "the database is not at the latest migration: run `tracker db upgrade`"}
 
 
-def test_readiness_says_nothing_about_anyone(client, session, factory) -> None:  # noqa: ANN001
+def test_readiness_says_nothing_about_anyone(client, session, factory) -> None:
     child = factory.child()
     _beat(session, seconds_ago=1)
     raw = client.get("/readyz").get_data(as_text=True)

@@ -44,7 +44,7 @@ class Response:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -85,7 +85,7 @@ class Server:
 
     def __init__(self, command: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
         self.log_path = log
-        self._log = open(log, "w")  # noqa: SIM115
+        self._log = open(log, "w")
         self.proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_for(self, url: str, timeout: float = 60) -> None:

@@ -35,7 +35,7 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # noqa: ANN003
+def _run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(list(args), capture_output=True, text=True, timeout=600, **kwargs)
     assert done.returncode == 0, f"{args[:3]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     return done
@@ -69,7 +69,7 @@ def test_readme_documents_these_commands() -> None:
     assert "pg_restore --no-owner --no-privileges --exit-on-error --single-transaction" in readme
 
 
-def test_a_restored_dump_serves_the_same_caseload(new_database, workdir: Path) -> None:  # noqa: ANN001
+def test_a_restored_dump_serves_the_same_caseload(new_database, workdir: Path) -> None:
     live = new_database("live")
     env = clean_env(TRACKER_ENV_NAME="demo", TRACKER_DATABASE_URL=live,
                     TRACKER_INSTANCE_PATH=str(workdir / "cli"), TRACKER_DEMO_PASSWORD=DEMO_PASSWORD,

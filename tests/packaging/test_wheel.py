@@ -28,7 +28,7 @@ INSTALL_WHEEL = "pip install --no-cache-dir --no-deps /tmp/dist/*.whl"
 BUILD_WHEEL = "pip wheel --no-cache-dir --no-deps --no-build-isolation -w /dist ."
 
 
-def _run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess[str]:  # noqa: ANN003
+def _run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess[str]:
     done = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=600, **kwargs)
     assert done.returncode == 0, f"{args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
@@ -97,7 +97,7 @@ def test_the_wheel_carries_templates_static_files_and_migrations(wheel: Path) ->
     assert "Requires-Python: <3.14,>=3.11" in text or "Requires-Python: >=3.11,<3.14" in text
 
 
-def test_installed_wheel_migrates_serves_and_signs_in(venv: Path, new_database, workdir: Path) -> None:  # noqa: ANN001
+def test_installed_wheel_migrates_serves_and_signs_in(venv: Path, new_database, workdir: Path) -> None:
     bin_dir = venv / "bin"
     port = free_port()
     base = f"http://127.0.0.1:{port}"

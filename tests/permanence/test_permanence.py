@@ -9,7 +9,7 @@ from tests.helpers import plain, sign_in, submit
 from tracker.permanence.models import CourtEvent, PermanenceMilestone
 
 
-def _setup(factory, entered_care=dt.date(2026, 3, 2), **kw):  # noqa: ANN001, ANN003, ANN202
+def _setup(factory, entered_care=dt.date(2026, 3, 2), **kw):
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=entered_care, **kw)
     recompute(factory.session, child)
@@ -17,7 +17,7 @@ def _setup(factory, entered_care=dt.date(2026, 3, 2), **kw):  # noqa: ANN001, AN
 
 
 @frozen
-def test_recording_the_plan_completes_the_permanence_item(client, factory, session) -> None:  # noqa: ANN001
+def test_recording_the_plan_completes_the_permanence_item(client, factory, session) -> None:
     sw, child = _setup(factory)
     assert items(session, child.id)["permanence_plan"].status == "overdue"
     sign_in(client, sw)
@@ -32,7 +32,7 @@ def test_recording_the_plan_completes_the_permanence_item(client, factory, sessi
 
 
 @frozen
-def test_milestones_are_listed_and_duplicates_refused(client, factory, session) -> None:  # noqa: ANN001
+def test_milestones_are_listed_and_duplicates_refused(client, factory, session) -> None:
     sw, child = _setup(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/permanence/milestones/new"
@@ -46,7 +46,7 @@ def test_milestones_are_listed_and_duplicates_refused(client, factory, session) 
 
 
 @frozen
-def test_pre_proceedings_can_start_before_care_and_must_start_before_they_end(client, factory, session) -> None:  # noqa: ANN001
+def test_pre_proceedings_can_start_before_care_and_must_start_before_they_end(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw)  # on the edge of care: never looked after
     sign_in(client, sw)
@@ -66,7 +66,7 @@ def test_pre_proceedings_can_start_before_care_and_must_start_before_they_end(cl
 
 
 @frozen
-def test_proceedings_with_an_extension_show_week_n_of_26_plus_extensions(client, factory, session) -> None:  # noqa: ANN001
+def test_proceedings_with_an_extension_show_week_n_of_26_plus_extensions(client, factory, session) -> None:
     sw, child = _setup(factory, entered_care=dt.date(2026, 5, 20))
     sign_in(client, sw)
     url = f"/children/{child.id}/permanence/court/new"
@@ -92,7 +92,7 @@ def test_proceedings_with_an_extension_show_week_n_of_26_plus_extensions(client,
 
 
 @frozen
-def test_a_final_order_needs_the_order_and_concludes_the_proceedings(client, factory, session) -> None:  # noqa: ANN001
+def test_a_final_order_needs_the_order_and_concludes_the_proceedings(client, factory, session) -> None:
     sw, child = _setup(factory, entered_care=dt.date(2026, 5, 20))
     sign_in(client, sw)
     url = f"/children/{child.id}/permanence/court/new"
@@ -112,7 +112,7 @@ def test_a_final_order_needs_the_order_and_concludes_the_proceedings(client, fac
 
 
 @frozen
-def test_correcting_a_court_event_recomputes_and_deleting_it_too(client, factory, session) -> None:  # noqa: ANN001
+def test_correcting_a_court_event_recomputes_and_deleting_it_too(client, factory, session) -> None:
     sw, child = _setup(factory, entered_care=dt.date(2026, 5, 20))
     sign_in(client, sw)
     submit(client, f"/children/{child.id}/permanence/court/new", {"kind": "proceedings_issued", "on": dt.date(2026, 6, 1)})

@@ -9,13 +9,13 @@ import time_machine
 
 from tests.helpers import browser_client, csrf_token, plain, sign_in, submit, text_of
 from tracker.audit.models import AuditEvent
-from tracker.placements.models import Placement
+from tracker.children.models import Placement
 
 D = dt.date
 FROZEN = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 
 
-def _child_with_a_move(factory):  # noqa: ANN001, ANN202
+def _child_with_a_move(factory):
     sw = factory.user()
     child = factory.child(worker=sw, first_name="Sam", date_of_birth=D(2014, 2, 1), entered_care=D(2024, 1, 8))
     first = factory.placement(child=child, start_on=D(2024, 1, 8), end_on=D(2025, 5, 1), end_reason="CREQB",
@@ -35,7 +35,7 @@ def _edit_form(placement: Placement, **changes: object) -> dict[str, object]:
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_placement_is_saved_unchanged_then_its_carer_changed_then_ended(app, client, factory, session) -> None:  # noqa: ANN001
+def test_a_placement_is_saved_unchanged_then_its_carer_changed_then_ended(app, client, factory, session) -> None:
     sw, child, _first, second = _child_with_a_move(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/placements/{second.id}/edit"
@@ -64,7 +64,7 @@ def test_a_placement_is_saved_unchanged_then_its_carer_changed_then_ended(app, c
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_deleting_the_move_reopens_the_placement_before_it(client, factory, session) -> None:  # noqa: ANN001
+def test_deleting_the_move_reopens_the_placement_before_it(client, factory, session) -> None:
     sw, child, first, second = _child_with_a_move(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/placements/{second.id}/delete"
@@ -83,7 +83,7 @@ def test_deleting_the_move_reopens_the_placement_before_it(client, factory, sess
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_placement_another_follows_on_from_is_not_deleted(client, factory, session) -> None:  # noqa: ANN001
+def test_a_placement_another_follows_on_from_is_not_deleted(client, factory, session) -> None:
     sw, child, first, _second = _child_with_a_move(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/placements/{first.id}/delete"
@@ -98,7 +98,7 @@ def test_a_placement_another_follows_on_from_is_not_deleted(client, factory, ses
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_deleting_the_only_placement_of_a_child_in_care_warns_and_is_flagged(client, factory, session) -> None:  # noqa: ANN001
+def test_deleting_the_only_placement_of_a_child_in_care_warns_and_is_flagged(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, first_name="Ali", date_of_birth=D(2014, 2, 1), entered_care=D(2026, 9, 1))
     only = factory.placement(child=child, start_on=D(2026, 9, 1))
@@ -112,7 +112,7 @@ def test_deleting_the_only_placement_of_a_child_in_care_warns_and_is_flagged(cli
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_every_problem_with_a_new_placement_is_shown_at_once(client, factory, session) -> None:  # noqa: ANN001
+def test_every_problem_with_a_new_placement_is_shown_at_once(client, factory, session) -> None:
     sw, child, _first, _second = _child_with_a_move(factory)
     sign_in(client, sw)
     resp = submit(client, f"/children/{child.id}/placements/new", {

@@ -3,16 +3,16 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.helpers import sign_in, submit, text_of
-from tracker.placements.models import Placement
+from tracker.children.models import Placement
 
 
-def _child(factory):  # noqa: ANN001, ANN202
+def _child(factory):
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2014, 2, 1), entered_care=dt.date(2024, 1, 8))
     return sw, child
 
 
-def test_placement_ending_before_it_starts_is_refused_and_nothing_saved(client, factory, session) -> None:  # noqa: ANN001
+def test_placement_ending_before_it_starts_is_refused_and_nothing_saved(client, factory, session) -> None:
     sw, child = _child(factory)
     sign_in(client, sw)
     resp = submit(client, f"/children/{child.id}/placements/new", {
@@ -24,7 +24,7 @@ def test_placement_ending_before_it_starts_is_refused_and_nothing_saved(client, 
     assert session.query(Placement).filter_by(child_id=child.id).count() == 0
 
 
-def test_unknown_and_out_of_year_codes_are_refused(client, factory) -> None:  # noqa: ANN001
+def test_unknown_and_out_of_year_codes_are_refused(client, factory) -> None:
     sw, child = _child(factory)
     sign_in(client, sw)
     unknown = submit(client, f"/children/{child.id}/placements/new",
@@ -35,7 +35,7 @@ def test_unknown_and_out_of_year_codes_are_refused(client, factory) -> None:  # 
     assert "Z1 is not a valid placement type code in 2025–26" in text_of(z1_late)
 
 
-def test_a_move_ends_the_previous_placement_with_its_reason(client, factory, session) -> None:  # noqa: ANN001
+def test_a_move_ends_the_previous_placement_with_its_reason(client, factory, session) -> None:
     sw, child = _child(factory)
     first = factory.placement(child=child, start_on=dt.date(2024, 1, 8), placement_type="U6")
     sign_in(client, sw)
@@ -55,7 +55,7 @@ def test_a_move_ends_the_previous_placement_with_its_reason(client, factory, ses
     assert "Breakdown" in page and "Emergency" in page and "£520.00" in page
 
 
-def test_overlapping_placements_are_refused(client, factory) -> None:  # noqa: ANN001
+def test_overlapping_placements_are_refused(client, factory) -> None:
     sw, child = _child(factory)
     factory.placement(child=child, start_on=dt.date(2024, 1, 8), end_on=dt.date(2024, 4, 1), end_reason="CARPL")
     sign_in(client, sw)
@@ -65,7 +65,7 @@ def test_overlapping_placements_are_refused(client, factory) -> None:  # noqa: A
     assert "This overlaps the U6 placement from 08/01/2024" in text_of(resp)
 
 
-def test_minimum_age_for_supported_accommodation(client, factory) -> None:  # noqa: ANN001
+def test_minimum_age_for_supported_accommodation(client, factory) -> None:
     sw, child = _child(factory)  # aged 10 in 2024
     sign_in(client, sw)
     resp = submit(client, f"/children/{child.id}/placements/new",

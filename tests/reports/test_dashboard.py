@@ -22,7 +22,7 @@ def _row(page: str, key: str) -> str:
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_placement_indicators_and_their_drill_downs(client, factory, session) -> None:  # noqa: ANN001
+def test_placement_indicators_and_their_drill_downs(client, factory, session) -> None:
     gm = factory.user(role="group_manager", service=factory.service())
     sw = factory.user()
     # Four children looked after now (2026–27). One has had 3 placements this year, ending one in
@@ -54,7 +54,7 @@ def test_placement_indicators_and_their_drill_downs(client, factory, session) ->
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_reviews_on_time_and_restricted_children(client, factory, session) -> None:  # noqa: ANN001
+def test_reviews_on_time_and_restricted_children(client, factory, session) -> None:
     from tracker.reviews.models import Review
 
     service = factory.service()
@@ -84,7 +84,7 @@ def test_reviews_on_time_and_restricted_children(client, factory, session) -> No
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_administrator_edits_benchmarks_with_validation(client, factory, session) -> None:  # noqa: ANN001
+def test_administrator_edits_benchmarks_with_validation(client, factory, session) -> None:
     sign_in(client, factory.user(role="admin"))
     bad = submit(client, "/dashboard/benchmarks?year=2026", {"year": "2026", "reviews_on_time-england": "lots"})
     assert bad.status_code == 200
@@ -97,6 +97,6 @@ def test_administrator_edits_benchmarks_with_validation(client, factory, session
     assert "91.50" in row and "88.00" in row
 
 
-def test_social_workers_have_no_dashboard(client, factory) -> None:  # noqa: ANN001
+def test_social_workers_have_no_dashboard(client, factory) -> None:
     sign_in(client, factory.user())
     assert client.get("/dashboard").status_code == 403

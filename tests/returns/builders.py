@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tracker.children.models import Child, LegalStatus
+from tracker.children.models import Child, LegalStatus, Placement
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
-from tracker.placements.models import Placement
 from tracker.returns.models import (
     AdoptionDecisionReversal,
     AdoptionReturn,

@@ -13,7 +13,7 @@ from tracker.jobs.runner import RunOutcome, run_job
 
 
 @pytest.fixture()
-def run(app: Flask, session) -> Callable[..., RunOutcome]:  # noqa: ANN001
+def run(app: Flask, session) -> Callable[..., RunOutcome]:
     """Run a job in its own app context (its session joins the test's transaction)."""
     # A write that changes nothing makes the outer transaction real on SQLite, so the
     # job's commits release savepoints and the test's rollback covers them.

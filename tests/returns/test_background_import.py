@@ -26,7 +26,7 @@ FROZEN = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture()
-def queued(client, factory, session) -> Iterator[str]:  # noqa: ANN001
+def queued(client, factory, session) -> Iterator[str]:
     """The sample uploaded by an administrator (not imported yet); the page's URL."""
     with time_machine.travel(FROZEN, tick=True):
         sign_in(client, factory.user(role="admin"))
@@ -38,14 +38,14 @@ def queued(client, factory, session) -> Iterator[str]:  # noqa: ANN001
         yield resp.headers["Location"]
 
 
-def _count(session, model) -> int:  # noqa: ANN001
+def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_failure_while_writing_writes_nothing_and_says_so(client, session, queued, run, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failure_while_writing_writes_nothing_and_says_so(client, session, queued, run, monkeypatch) -> None:
     events = _count(session, AuditEvent)
 
-    def disk_full(*_args, **_kwargs) -> None:  # noqa: ANN002, ANN003
+    def disk_full(*_args, **_kwargs) -> None:
         raise OSError("disk full")
 
     # Fails after every row of the return has gone in, in the same transaction.
@@ -60,15 +60,15 @@ def test_a_failure_while_writing_writes_nothing_and_says_so(client, session, que
     assert session.scalar(select(ReturnImport.upload)) is None
 
 
-def test_a_return_is_checked_without_the_write_lock_and_written_with_it(session, queued, run, monkeypatch) -> None:  # noqa: ANN001
+def test_a_return_is_checked_without_the_write_lock_and_written_with_it(session, queued, run, monkeypatch) -> None:
     seen = {}
     prepare, write = importer.prepare_import, importer.write_import
 
-    def checking(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def checking(*args, **kwargs):
         seen["checking"] = SQLITE_WRITE_INTENT.get()
         return prepare(*args, **kwargs)
 
-    def writing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def writing(*args, **kwargs):
         seen["writing"] = SQLITE_WRITE_INTENT.get()
         return write(*args, **kwargs)
 
@@ -80,7 +80,7 @@ def test_a_return_is_checked_without_the_write_lock_and_written_with_it(session,
     assert session.scalar(select(ReturnImport.status)) == "done"
 
 
-def test_an_import_whose_process_stopped_is_finished_by_the_next_run(client, session, queued, run) -> None:  # noqa: ANN001
+def test_an_import_whose_process_stopped_is_finished_by_the_next_run(client, session, queued, run) -> None:
     with time_machine.travel(FROZEN, tick=True):
         run("import-903", today=FROZEN.date())
         record = session.scalars(select(ReturnImport)).one()
@@ -109,7 +109,7 @@ def test_an_import_whose_process_stopped_is_finished_by_the_next_run(client, ses
         assert "Imported 6 children added" in plain(client.get(queued))
 
 
-def test_only_administrators_see_imports_and_the_upload_is_audited(client, factory, session, queued) -> None:  # noqa: ANN001
+def test_only_administrators_see_imports_and_the_upload_is_audited(client, factory, session, queued) -> None:
     from tests.helpers import browser_client
 
     other = browser_client(client.application)

@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 from tests.helpers import browser_client, plain, sign_in, submit, text_of
 from tests.returns.builders import D, place
-from tracker.children.models import LegalStatus
-from tracker.placements.models import Placement
+from tracker.children.models import LegalStatus, Placement
 
 FROZEN = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 
 
-def _warnings(client, child) -> str:  # noqa: ANN001
+def _warnings(client, child) -> str:
     """The text of the data-quality block on the child's page ("" if there is none)."""
     html = client.get(f"/children/{child.id}").get_data(as_text=True)
     m = re.search(r'id="data-quality-warnings">(.*?)</ul>', html, re.S)
@@ -26,7 +25,7 @@ def _warnings(client, child) -> str:  # noqa: ANN001
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_saving_a_placement_shows_what_the_return_still_needs(client, factory, session) -> None:  # noqa: ANN001
+def test_saving_a_placement_shows_what_the_return_still_needs(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=D(2012, 1, 9), entered_care=D(2026, 9, 1), legal_status="V2")
     child.upn = "A12345678901B"
@@ -62,7 +61,7 @@ def test_saving_a_placement_shows_what_the_return_still_needs(client, factory, s
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_statutory_limits_and_codes_for_the_year(client, factory, session) -> None:  # noqa: ANN001
+def test_statutory_limits_and_codes_for_the_year(client, factory, session) -> None:
     admin = factory.user(role="admin")
     # An emergency protection order for 12 days, then police protection for 5 days.
     epo = factory.child(date_of_birth=D(2016, 2, 2), entered_care=D(2026, 6, 1), legal_status="L2")
@@ -86,7 +85,7 @@ def test_statutory_limits_and_codes_for_the_year(client, factory, session) -> No
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_data_quality_page_counts_children_by_rule_and_links_to_the_fix(app, factory, session) -> None:  # noqa: ANN001
+def test_data_quality_page_counts_children_by_rule_and_links_to_the_fix(app, factory, session) -> None:
     service = factory.service()
     team, other_team = factory.team(service=service), factory.team(service=factory.service())
     tm = factory.user(role="team_manager", team=team)
@@ -116,7 +115,7 @@ def test_data_quality_page_counts_children_by_rule_and_links_to_the_fix(app, fac
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_return_details_are_checked_before_they_are_saved(client, factory, session) -> None:  # noqa: ANN001
+def test_return_details_are_checked_before_they_are_saved(client, factory, session) -> None:
     sw = factory.user()
     girl = factory.child(worker=sw, date_of_birth=D(2009, 5, 5), entered_care=D(2025, 1, 6))
     girl.sex = "2"
@@ -141,7 +140,7 @@ def test_return_details_are_checked_before_they_are_saved(client, factory, sessi
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_missed_care_leaver_birthday_data_is_a_warning_not_a_blank_oc3_row(app, client, factory, session,  # noqa: ANN001
+def test_missed_care_leaver_birthday_data_is_a_warning_not_a_blank_oc3_row(app, client, factory, session,
                                                                           tmp_path) -> None:
     from tracker.tracking.services import recompute_children
 

@@ -19,7 +19,7 @@ from tracker.returns.tables import BY_NAME
 FROZEN = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 
 
-def export(app, tmp_path: Path, year: int) -> dict[str, list[list[str]]]:  # noqa: ANN001
+def export(app, tmp_path: Path, year: int) -> dict[str, list[list[str]]]:
     out = tmp_path / f"x{year}"
     result = app.test_cli_runner().invoke(args=["export", "903", "--year", str(year), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -31,7 +31,7 @@ def export(app, tmp_path: Path, year: int) -> dict[str, list[list[str]]]:  # noq
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_episodes_follow_each_change_with_the_right_codes(app, factory, session, tmp_path) -> None:  # noqa: ANN001
+def test_episodes_follow_each_change_with_the_right_codes(app, factory, session, tmp_path) -> None:
     kids = build_all(factory)
     ada, bea, cal = kids["adopted"].local_id, kids["long_stay"].local_id, kids["new"].local_id
     files = export(app, tmp_path, 2026)
@@ -67,7 +67,7 @@ def test_episodes_follow_each_change_with_the_right_codes(app, factory, session,
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_every_table_has_its_columns_cohort_and_values(app, factory, session, tmp_path) -> None:  # noqa: ANN001
+def test_every_table_has_its_columns_cohort_and_values(app, factory, session, tmp_path) -> None:
     kids = build_all(factory)
     ada, bea, cal, dee = (kids[k].local_id for k in ("adopted", "long_stay", "new", "leaver"))
     files = export(app, tmp_path, 2026)
@@ -106,7 +106,7 @@ def test_every_table_has_its_columns_cohort_and_values(app, factory, session, tm
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_codes_and_cohorts_follow_the_collection_year(app, factory, session, tmp_path) -> None:  # noqa: ANN001
+def test_codes_and_cohorts_follow_the_collection_year(app, factory, session, tmp_path) -> None:
     from tracker.leaving_care.models import CareLeaverRecord
     from tracker.returns.models import ChildReturnDetail
 
@@ -137,7 +137,7 @@ def test_codes_and_cohorts_follow_the_collection_year(app, factory, session, tmp
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_administrators_download_the_return_and_nobody_else(app, factory, session) -> None:  # noqa: ANN001
+def test_administrators_download_the_return_and_nobody_else(app, factory, session) -> None:
     build_all(factory)
     team = factory.team()
     for user in (factory.user(role="social_worker", team=team), factory.user(role="team_manager", team=team),

@@ -15,8 +15,7 @@ from tests.helpers import csrf_token, plain, sign_in
 from tests.returns.builders import build_all
 from tests.returns.scratch import Scratch, read_folder
 from tracker.audit.models import AuditEvent
-from tracker.children.models import CarePeriod, Child
-from tracker.placements.models import Placement
+from tracker.children.models import CarePeriod, Child, Placement
 from tracker.returns.models import PlacementReturnDetail, ReturnImport
 from tracker.reviews.models import Review
 from tracker.tracking.models import TrackedItem
@@ -52,12 +51,12 @@ BAD_PROBLEMS = [
 ]
 
 
-def _counts(session) -> tuple[int, ...]:  # noqa: ANN001
+def _counts(session) -> tuple[int, ...]:
     return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Child, CarePeriod, Placement, Review))
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_bad_return_names_every_problem_and_imports_nothing(app, factory, session, tmp_path) -> None:  # noqa: ANN001
+def test_a_bad_return_names_every_problem_and_imports_nothing(app, factory, session, tmp_path) -> None:
     factory.child(entered_care=dt.date(2025, 1, 6))
     before = _counts(session)
     result = app.test_cli_runner().invoke(args=["import", "903", str(write(tmp_path / "bad", BAD))])
@@ -70,7 +69,7 @@ def test_a_bad_return_names_every_problem_and_imports_nothing(app, factory, sess
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_the_upload_page_lists_the_problems_and_imports_nothing(client, factory, session, run) -> None:  # noqa: ANN001
+def test_the_upload_page_lists_the_problems_and_imports_nothing(client, factory, session, run) -> None:
     sign_in(client, factory.user(role="admin"))
     before = _counts(session)
     token = csrf_token(client, "/returns/import")
@@ -103,7 +102,7 @@ GOOD = {
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_import_builds_the_care_history_and_twice_changes_nothing(app, factory, session, tmp_path) -> None:  # noqa: ANN001
+def test_import_builds_the_care_history_and_twice_changes_nothing(app, factory, session, tmp_path) -> None:
     folder = write(tmp_path / "good", GOOD)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["import", "903", str(folder)])
@@ -135,7 +134,7 @@ def test_import_builds_the_care_history_and_twice_changes_nothing(app, factory, 
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_return_that_contradicts_the_tracker_is_refused(app, factory, session, tmp_path) -> None:  # noqa: ANN001
+def test_a_return_that_contradicts_the_tracker_is_refused(app, factory, session, tmp_path) -> None:
     child = factory.child(date_of_birth=dt.date(2015, 3, 5), entered_care=dt.date(2026, 5, 1))
     factory.placement(child=child, start_on=dt.date(2026, 5, 1))
     files = {name: text.replace("R001", child.local_id) for name, text in GOOD.items()}
@@ -150,7 +149,7 @@ def test_a_return_that_contradicts_the_tracker_is_refused(app, factory, session,
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_export_import_into_an_empty_database_and_export_again_is_identical(app, factory, session,  # noqa: ANN001
+def test_export_import_into_an_empty_database_and_export_again_is_identical(app, factory, session,
                                                                             tmp_path) -> None:
     build_all(factory)
     original = tmp_path / "original"

@@ -13,7 +13,7 @@ from tracker.returns.models import AdoptionReturn, ChildReturnDetail, Oc2Record
 FROZEN = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 
 
-def _opened(client, url: str) -> dict[str, str]:  # noqa: ANN001
+def _opened(client, url: str) -> dict[str, str]:
     """Open a form page as a browser would: its token and the version it carries."""
     import re
 
@@ -23,7 +23,7 @@ def _opened(client, url: str) -> dict[str, str]:  # noqa: ANN001
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_two_people_saving_different_oc2_fields_the_second_is_told_and_keeps_their_input(app, factory, session) -> None:  # noqa: ANN001
+def test_two_people_saving_different_oc2_fields_the_second_is_told_and_keeps_their_input(app, factory, session) -> None:
     sw = factory.user(name="First Worker")
     manager = factory.user(role="team_manager", name="Second Worker")
     child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 5), entered_care=dt.date(2024, 1, 6))
@@ -55,7 +55,7 @@ def test_two_people_saving_different_oc2_fields_the_second_is_told_and_keeps_the
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_stale_ssda903_details_and_adoption_saves_are_refused(app, client, factory, session) -> None:  # noqa: ANN001
+def test_stale_ssda903_details_and_adoption_saves_are_refused(app, client, factory, session) -> None:
     sw = factory.user()
     girl = factory.child(worker=sw, date_of_birth=dt.date(2009, 5, 5), entered_care=dt.date(2025, 1, 6))
     girl.sex = "2"
@@ -80,7 +80,7 @@ def test_stale_ssda903_details_and_adoption_saves_are_refused(app, client, facto
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_an_empty_save_records_nothing(client, factory, session) -> None:  # noqa: ANN001
+def test_an_empty_save_records_nothing(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=dt.date(2025, 1, 6))
     sign_in(client, sw)

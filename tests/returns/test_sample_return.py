@@ -30,7 +30,7 @@ SAMPLE = Path(__file__).parent / "sample"
 FROZEN = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 
 
-def _upload(client, folder: Path) -> str:  # noqa: ANN001
+def _upload(client, folder: Path) -> str:
     token = csrf_token(client, "/returns/import")
     files = [(io.BytesIO(p.read_bytes()), p.name) for p in sorted(folder.glob("*.csv"))]
     resp = client.post("/returns/import", data={"csrf_token": token, "files": files},
@@ -40,7 +40,7 @@ def _upload(client, folder: Path) -> str:  # noqa: ANN001
 
 
 @pytest.fixture()
-def imported(app, client, factory, session, run) -> Iterator[str]:  # noqa: ANN001
+def imported(app, client, factory, session, run) -> Iterator[str]:
     """The sample uploaded by an administrator and imported by the job (on 22/11/2026)."""
     with time_machine.travel(FROZEN, tick=True):  # ticking: each job run has a slot of its own
         sign_in(client, factory.user(role="admin"))
@@ -50,7 +50,7 @@ def imported(app, client, factory, session, run) -> Iterator[str]:  # noqa: ANN0
         yield page
 
 
-def test_the_sample_round_trips_byte_for_byte_and_twice_changes_nothing(app, client, session, imported, run,  # noqa: ANN001
+def test_the_sample_round_trips_byte_for_byte_and_twice_changes_nothing(app, client, session, imported, run,
                                                                         tmp_path) -> None:
     page = plain(client.get(imported))
     assert "Import of an SSDA903 return for 2025–26" in page
@@ -69,7 +69,7 @@ def test_the_sample_round_trips_byte_for_byte_and_twice_changes_nothing(app, cli
     assert session.scalars(select(ReturnImport.upload)).all() == [None, None]
 
 
-def test_the_result_page_names_the_children_whose_due_dates_wait(client, session, imported) -> None:  # noqa: ANN001
+def test_the_result_page_names_the_children_whose_due_dates_wait(client, session, imported) -> None:
     waiting = session.scalar(select(ReturnImport.result))["recompute"]["waiting"]
     page = plain(client.get(imported))
     for local_id, why in waiting.items():
@@ -82,7 +82,7 @@ def test_the_result_page_names_the_children_whose_due_dates_wait(client, session
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="S000006 is in the return only for OC3 (no episodes): follow-up work")
-def test_every_child_in_the_sample_has_due_dates_with_only_peps_waiting(session, imported) -> None:  # noqa: ANN001
+def test_every_child_in_the_sample_has_due_dates_with_only_peps_waiting(session, imported) -> None:
     for child in session.scalars(select(Child).order_by(Child.local_id)):
         kinds = set(session.scalars(select(TrackedItem.kind).where(TrackedItem.child_id == child.id)))
         assert kinds - {"initial_pep", "pep"}, f"{child.local_id} has no due dates: {child.items_error}"

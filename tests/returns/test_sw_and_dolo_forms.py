@@ -20,13 +20,13 @@ D = dt.date
 TODAY = D(2026, 11, 22)
 
 
-def _child(factory):  # noqa: ANN001, ANN202
+def _child(factory):
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=D(2012, 5, 4), entered_care=D(2025, 3, 3))
     return sw, child
 
 
-def _episodes(session, child) -> list[tuple]:  # noqa: ANN001
+def _episodes(session, child) -> list[tuple]:
     session.expire_all()  # the requests saved through sessions of their own
     return [(e.worker_ref, e.start_on, e.end_on, e.reason) for e in session.scalars(
         select(SocialWorkerEpisode).where(SocialWorkerEpisode.child_id == child.id)
@@ -34,7 +34,7 @@ def _episodes(session, child) -> list[tuple]:  # noqa: ANN001
 
 
 @frozen
-def test_a_change_of_social_worker_ends_the_last_episode_and_reaches_the_return(client, factory, session) -> None:  # noqa: ANN001
+def test_a_change_of_social_worker_ends_the_last_episode_and_reaches_the_return(client, factory, session) -> None:
     sw, child = _child(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/ssda903/social-workers/new"
@@ -61,7 +61,7 @@ def test_a_change_of_social_worker_ends_the_last_episode_and_reaches_the_return(
 
 
 @frozen
-def test_bad_and_hostile_social_worker_input_is_refused_next_to_the_field(client, factory, session) -> None:  # noqa: ANN001
+def test_bad_and_hostile_social_worker_input_is_refused_next_to_the_field(client, factory, session) -> None:
     sw, child = _child(factory)
     services.record_social_worker(session, child, {"worker_ref": "SW1", "start_on": D(2025, 3, 3),
                                                    "reason": "FCONTA"}, today=TODAY)
@@ -93,7 +93,7 @@ def test_bad_and_hostile_social_worker_input_is_refused_next_to_the_field(client
 
 
 @frozen
-def test_correcting_a_social_worker_episode_detects_a_stale_form(client, factory, session) -> None:  # noqa: ANN001
+def test_correcting_a_social_worker_episode_detects_a_stale_form(client, factory, session) -> None:
     sw, child = _child(factory)
     record = services.record_social_worker(session, child, {"worker_ref": "SW1", "start_on": D(2025, 3, 3),
                                                             "reason": "FCONTA"}, today=TODAY)
@@ -112,7 +112,7 @@ def test_correcting_a_social_worker_episode_detects_a_stale_form(client, factory
 
 
 @frozen
-def test_deleting_a_social_worker_episode_is_confirmed_and_audited(client, factory, session) -> None:  # noqa: ANN001
+def test_deleting_a_social_worker_episode_is_confirmed_and_audited(client, factory, session) -> None:
     sw, child = _child(factory)
     record = services.record_social_worker(session, child, {"worker_ref": "SW1", "start_on": D(2025, 3, 3),
                                                             "reason": "FCONTA"}, today=TODAY)
@@ -128,7 +128,7 @@ def test_deleting_a_social_worker_episode_is_confirmed_and_audited(client, facto
 
 
 @frozen
-def test_deleting_a_change_of_worker_recorded_by_mistake_gives_the_child_back(client, factory, session) -> None:  # noqa: ANN001
+def test_deleting_a_change_of_worker_recorded_by_mistake_gives_the_child_back(client, factory, session) -> None:
     sw, child = _child(factory)
     services.record_social_worker(session, child, {"worker_ref": "SW1", "start_on": D(2025, 3, 3),
                                                    "reason": "FCONTA"}, today=TODAY)
@@ -143,7 +143,7 @@ def test_deleting_a_change_of_worker_recorded_by_mistake_gives_the_child_back(cl
 
 
 @frozen
-def test_deprivation_of_liberty_orders_are_recorded_corrected_and_deleted(client, factory, session) -> None:  # noqa: ANN001
+def test_deprivation_of_liberty_orders_are_recorded_corrected_and_deleted(client, factory, session) -> None:
     sw, child = _child(factory)
     sign_in(client, sw)
     url = f"/children/{child.id}/ssda903/deprivation-of-liberty/new"
@@ -168,7 +168,7 @@ def test_deprivation_of_liberty_orders_are_recorded_corrected_and_deleted(client
 
 
 @frozen
-def test_bad_deprivation_of_liberty_input_is_refused(client, factory, session) -> None:  # noqa: ANN001
+def test_bad_deprivation_of_liberty_input_is_refused(client, factory, session) -> None:
     sw, child = _child(factory)
     services.record_deprivation_of_liberty(session, child, {"start_on": D(2025, 6, 1), "end_on": D(2025, 9, 1)},
                                            today=TODAY)
@@ -188,7 +188,7 @@ def test_bad_deprivation_of_liberty_input_is_refused(client, factory, session) -
 
 
 @frozen
-def test_only_people_who_edit_cases_can_change_them(client, factory, session) -> None:  # noqa: ANN001
+def test_only_people_who_edit_cases_can_change_them(client, factory, session) -> None:
     sw, child = _child(factory)
     record = services.record_social_worker(session, child, {"worker_ref": "SW1", "start_on": D(2025, 3, 3),
                                                             "reason": "FCONTA"}, today=TODAY)

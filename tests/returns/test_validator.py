@@ -271,7 +271,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> list[Checked]:
     return out
 
 
-def test_every_year_of_both_demos_passes_the_dfe_rules_with_last_years_return_loaded(checked) -> None:  # noqa: ANN001
+def test_every_year_of_both_demos_passes_the_dfe_rules_with_last_years_return_loaded(checked) -> None:
     checked = [c for c in checked if c.folder != SAMPLE]
     years = sorted({c.year for c in checked})
     assert years == list(range(FIRST_YEAR, collection_year(clock.today()) + 1))
@@ -294,7 +294,7 @@ def test_every_year_of_both_demos_passes_the_dfe_rules_with_last_years_return_lo
             "SWEpisodes", "DoLo"} <= seen, seen
 
 
-def test_the_onboarding_sample_is_a_return_the_dfe_rules_accept(checked) -> None:  # noqa: ANN001
+def test_the_onboarding_sample_is_a_return_the_dfe_rules_accept(checked) -> None:
     [sample] = [c for c in checked if c.folder == SAMPLE]
     r = sample.report
     assert r["ruleset"] == "lac2025_26" and r["tables"]["Header"] == 6 and r["run"] >= 250
@@ -302,7 +302,7 @@ def test_the_onboarding_sample_is_a_return_the_dfe_rules_accept(checked) -> None
     assert unexplained(sample) == {}, json.dumps(unexplained(sample), indent=1, default=str)
 
 
-def test_each_return_round_trips_through_an_empty_database(checked, tmp_path) -> None:  # noqa: ANN001
+def test_each_return_round_trips_through_an_empty_database(checked, tmp_path) -> None:
     current = collection_year(clock.today())
     for c in [c for c in checked if c.year in (current - 1, current) and c.folder != SAMPLE][:2]:
         empty = Scratch(tmp_path / f"empty{c.year}")

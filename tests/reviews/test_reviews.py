@@ -11,7 +11,7 @@ from tracker.reviews import services
 from tracker.reviews.models import Review
 
 
-def _child_with_review(factory, session, **kw):  # noqa: ANN001, ANN003, ANN202
+def _child_with_review(factory, session, **kw):
     sw = factory.user()
     child = factory.child(worker=sw, entered_care=dt.date(2026, 6, 1), **kw)
     review = services.record_review(session, child, held_on=dt.date(2026, 6, 24), participation="PN1",
@@ -20,7 +20,7 @@ def _child_with_review(factory, session, **kw):  # noqa: ANN001, ANN003, ANN202
 
 
 @frozen
-def test_reviews_tab_lists_reviews_with_their_due_dates(client, factory, session) -> None:  # noqa: ANN001
+def test_reviews_tab_lists_reviews_with_their_due_dates(client, factory, session) -> None:
     iro = factory.user(role="iro", name="Ruth Chair")
     sw, child, _ = _child_with_review(factory, session)
     sign_in(client, sw)
@@ -36,7 +36,7 @@ def test_reviews_tab_lists_reviews_with_their_due_dates(client, factory, session
 
 
 @frozen
-def test_correcting_a_review_date_moves_the_next_review(client, factory, session) -> None:  # noqa: ANN001
+def test_correcting_a_review_date_moves_the_next_review(client, factory, session) -> None:
     sw, child, review = _child_with_review(factory, session)
     assert items(session, child.id)["review2"].due_on == dt.date(2026, 9, 24)
     sign_in(client, sw)
@@ -52,7 +52,7 @@ def test_correcting_a_review_date_moves_the_next_review(client, factory, session
 
 
 @frozen
-def test_a_correction_is_validated_like_a_new_review(client, factory, session) -> None:  # noqa: ANN001
+def test_a_correction_is_validated_like_a_new_review(client, factory, session) -> None:
     sw, child, review = _child_with_review(factory, session, date_of_birth=dt.date(2015, 3, 4))
     sign_in(client, sw)
     url = f"/children/{child.id}/reviews/{review.id}/edit"
@@ -66,7 +66,7 @@ def test_a_correction_is_validated_like_a_new_review(client, factory, session) -
 
 
 @frozen
-def test_a_stale_correction_shows_the_current_values_and_keeps_the_users_input(client, factory, session) -> None:  # noqa: ANN001
+def test_a_stale_correction_shows_the_current_values_and_keeps_the_users_input(client, factory, session) -> None:
     sw, child, review = _child_with_review(factory, session)
     sign_in(client, sw)
     url = f"/children/{child.id}/reviews/{review.id}/edit"
@@ -92,7 +92,7 @@ def test_a_stale_correction_shows_the_current_values_and_keeps_the_users_input(c
 
 
 @frozen
-def test_deleting_a_review_reopens_the_item_and_is_audited(client, factory, session) -> None:  # noqa: ANN001
+def test_deleting_a_review_reopens_the_item_and_is_audited(client, factory, session) -> None:
     sw, child, review = _child_with_review(factory, session)
     assert items(session, child.id)["review1"].status == "done_on_time"
     sign_in(client, sw)
@@ -108,7 +108,7 @@ def test_deleting_a_review_reopens_the_item_and_is_audited(client, factory, sess
 
 
 @frozen
-def test_a_stale_delete_deletes_nothing(client, factory, session) -> None:  # noqa: ANN001
+def test_a_stale_delete_deletes_nothing(client, factory, session) -> None:
     sw, child, review = _child_with_review(factory, session)
     sign_in(client, sw)
     url = f"/children/{child.id}/reviews/{review.id}/delete"
@@ -121,7 +121,7 @@ def test_a_stale_delete_deletes_nothing(client, factory, session) -> None:  # no
 
 
 @frozen
-def test_the_chair_must_be_an_independent_reviewing_officer(client, factory, session) -> None:  # noqa: ANN001
+def test_the_chair_must_be_an_independent_reviewing_officer(client, factory, session) -> None:
     sw, child, _ = _child_with_review(factory, session)
     sign_in(client, sw)
     resp = submit(client, f"/children/{child.id}/reviews/new",
@@ -131,7 +131,7 @@ def test_the_chair_must_be_an_independent_reviewing_officer(client, factory, ses
 
 
 @frozen
-def test_another_childs_review_cannot_be_reached_through_this_child(client, factory, session) -> None:  # noqa: ANN001
+def test_another_childs_review_cannot_be_reached_through_this_child(client, factory, session) -> None:
     sw, child, review = _child_with_review(factory, session)
     other = factory.child(worker=sw)
     sign_in(client, sw)
@@ -139,7 +139,7 @@ def test_another_childs_review_cannot_be_reached_through_this_child(client, fact
 
 
 @frozen
-def test_a_review_needs_its_participation_code_except_pn0_for_the_under_4s(client, factory, session) -> None:  # noqa: ANN001
+def test_a_review_needs_its_participation_code_except_pn0_for_the_under_4s(client, factory, session) -> None:
     sw, child, _ = _child_with_review(factory, session)  # born 2015: 11 at the review
     sign_in(client, sw)
     missing = submit(client, f"/children/{child.id}/reviews/new", {"held_on": dt.date(2026, 9, 20)})

@@ -122,7 +122,7 @@ EXAMPLES: dict[str, Example] = {
         "carer_ref": "FC-204", "weekly_cost": "612.50", "postcode_district": "DB2"}, shows="£612.50"),
     "reviews.record_review": Example(lambda s, c: {"held_on": _days_ago(0), "participation": "PN1",
                                                    "iro_id": _iro(s, c)}),
-    "tracking.new_action": Example(lambda s, c: {"title": "Book the dentist", "due_on": TODAY + dt.timedelta(days=20),
+    "actions.new_action": Example(lambda s, c: {"title": "Book the dentist", "due_on": TODAY + dt.timedelta(days=20),
                                                  "source": "review"}, shows="Book the dentist"),
 }
 

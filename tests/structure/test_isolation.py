@@ -8,7 +8,7 @@ from tracker.auth.models import Service
 from tracker.extensions import db
 
 
-def test_commit_inside_the_outer_transaction_is_rolled_back_with_it(app) -> None:  # noqa: ANN001
+def test_commit_inside_the_outer_transaction_is_rolled_back_with_it(app) -> None:
     engine = db.engine
     assert engine is not None
     connection = engine.connect()

@@ -35,7 +35,7 @@ def _diff(url: str) -> list:
     return [d for d in diffs if not _ignored(d)]
 
 
-def _ignored(diff) -> bool:  # noqa: ANN001
+def _ignored(diff) -> bool:
     name = ""
     if isinstance(diff, tuple) and len(diff) > 1:
         obj = diff[1]
@@ -43,7 +43,7 @@ def _ignored(diff) -> bool:  # noqa: ANN001
     return name.startswith("apscheduler")
 
 
-def _scratch_database(base_url: str | None, tmp_path) -> tuple[str, callable]:  # noqa: ANN001
+def _scratch_database(base_url: str | None, tmp_path) -> tuple[str, callable]:
     if not base_url:
         return f"sqlite:///{tmp_path / 'mig.db'}", lambda: None
     name = f"mig_{uuid.uuid4().hex[:8]}"
@@ -60,7 +60,7 @@ def _scratch_database(base_url: str | None, tmp_path) -> tuple[str, callable]:  
     return url, drop
 
 
-def test_upgrade_has_no_drift_then_downgrade_base_and_upgrade_again(tmp_path) -> None:  # noqa: ANN001
+def test_upgrade_has_no_drift_then_downgrade_base_and_upgrade_again(tmp_path) -> None:
     url, drop = _scratch_database(os.environ.get("TRACKER_TEST_DATABASE_URL"), tmp_path)
     try:
         cfg = alembic_config(url)

@@ -10,14 +10,14 @@ from flask import Flask
 from tracker.web import PUBLIC_ENDPOINTS
 
 
-def _sample_url(rule) -> str:  # noqa: ANN001
+def _sample_url(rule) -> str:
     url = rule.rule
     for arg in rule.arguments:
         url = re.sub(rf"<(?:[a-z]+:)?{arg}>", "1" if "id" in arg or arg == "n" else "x", url)
     return url
 
 
-def _rules(app: Flask):  # noqa: ANN202
+def _rules(app: Flask):
     return [r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ENDPOINTS]
 
 
@@ -27,7 +27,7 @@ def test_every_view_declares_a_capability(app: Flask) -> None:
     assert missing == []
 
 
-def test_anonymous_users_are_sent_to_sign_in_from_every_url(app: Flask, client) -> None:  # noqa: ANN001
+def test_anonymous_users_are_sent_to_sign_in_from_every_url(app: Flask, client) -> None:
     from tests.helpers import csrf_token
 
     token = csrf_token(client, "/sign-in")  # a valid token, so POSTs reach the sign-in check
@@ -42,7 +42,7 @@ def test_anonymous_users_are_sent_to_sign_in_from_every_url(app: Flask, client) 
     assert checked >= len(_rules(app))
 
 
-def test_post_without_csrf_token_is_refused_everywhere(app: Flask, client, factory) -> None:  # noqa: ANN001
+def test_post_without_csrf_token_is_refused_everywhere(app: Flask, client, factory) -> None:
     from tests.helpers import sign_in
 
     admin = factory.user(role="admin")
@@ -55,7 +55,7 @@ def test_post_without_csrf_token_is_refused_everywhere(app: Flask, client, facto
         assert "could not be sent" in resp.get_data(as_text=True)
 
 
-def test_sign_in_form_itself_needs_csrf(client) -> None:  # noqa: ANN001
+def test_sign_in_form_itself_needs_csrf(client) -> None:
     resp = client.post("/sign-in", data={"email": "x@test.invalid", "password": "whatever"})
     assert resp.status_code == 400
 
@@ -76,7 +76,20 @@ def test_public_endpoints_are_the_known_few(app: Flask) -> None:
 
 @pytest.mark.parametrize("path", ["/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js",
                                   "/static/tracker.css", "/static/init.js"])
-def test_static_files_are_public(client, path: str) -> None:  # noqa: ANN001
+def test_static_files_are_public(client, path: str) -> None:
     resp = client.get(path)
     resp.close()
     assert resp.status_code == 200
+
+
+def test_every_menu_entry_and_child_tab_is_a_page(app: Flask) -> None:
+    from flask import url_for
+
+    from tracker.web.nav import CHILD_TABS, NAV
+
+    with app.test_request_context():
+        for _label, endpoint, capability in NAV:
+            assert url_for(endpoint).startswith("/"), endpoint
+            assert capability == app.view_functions[endpoint].required_capability, endpoint
+        for _key, _label, endpoint in CHILD_TABS:
+            assert url_for(endpoint, child_id=3).startswith("/children/3"), endpoint

@@ -55,6 +55,17 @@ def test_config_defaults_come_from_the_rules_table() -> None:
     assert config.pre_proceedings_weeks == RULES_BY_KIND["pre_proceedings"].offset.n == 16
 
 
+def test_each_rule_setting_is_declared_once_with_its_bounds() -> None:
+    from tracker.tracking.rules.config import RULE_SETTINGS
+
+    assert RuleConfig.keys() == tuple(s.key for s in RULE_SETTINGS)
+    for spec in RULE_SETTINGS:
+        assert getattr(RuleConfig(), spec.key) == spec.default and spec.feeds_rules
+        RuleConfig.from_mapping({spec.key: spec.maximum})
+        with pytest.raises(ValueError, match=f"between {spec.minimum} and {spec.maximum}"):
+            RuleConfig.from_mapping({spec.key: spec.maximum + 1})
+
+
 def test_config_from_mapping() -> None:
     config = RuleConfig.from_mapping({"due_soon_days": 7, "dental_months": 6})
     assert (config.due_soon_days, config.dental_months, config.pre_proceedings_weeks) == (7, 6, 16)

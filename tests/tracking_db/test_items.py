@@ -13,13 +13,13 @@ from tracker.tracking.services import all_child_ids, recompute_children
 TODAY = dt.date(2026, 11, 22)
 
 
-def _items(session, child_id: int) -> dict[str, TrackedItem]:  # noqa: ANN001
+def _items(session, child_id: int) -> dict[str, TrackedItem]:
     session.expire_all()
     return {f"{i.kind}{i.sequence or ''}": i for i in session.query(TrackedItem).filter_by(child_id=child_id)}
 
 
 @time_machine.travel(dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC), tick=False)
-def test_recording_a_review_updates_the_items_before_the_page_reloads(client, factory, session) -> None:  # noqa: ANN001
+def test_recording_a_review_updates_the_items_before_the_page_reloads(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2015, 3, 4))
     sign_in(client, sw)
@@ -49,7 +49,7 @@ def test_recording_a_review_updates_the_items_before_the_page_reloads(client, fa
 
 
 @time_machine.travel(dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC), tick=False)
-def test_review_form_refuses_pn0_for_a_child_aged_four_or_more_and_duplicates(client, factory, session) -> None:  # noqa: ANN001
+def test_review_form_refuses_pn0_for_a_child_aged_four_or_more_and_duplicates(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2015, 3, 4), entered_care=dt.date(2026, 9, 7))
     sign_in(client, sw)
@@ -64,7 +64,7 @@ def test_review_form_refuses_pn0_for_a_child_aged_four_or_more_and_duplicates(cl
     assert "A review on 01/10/2026 is already recorded" in text_of(again)
 
 
-def test_recompute_on_unchanged_data_changes_nothing(factory, session) -> None:  # noqa: ANN001
+def test_recompute_on_unchanged_data_changes_nothing(factory, session) -> None:
     sw = factory.user()
     for dob in (dt.date(2012, 1, 9), dt.date(2019, 6, 30), dt.date(2009, 2, 1)):
         factory.child(worker=sw, date_of_birth=dob, entered_care=dt.date(2025, 1, 13))
@@ -78,7 +78,7 @@ def test_recompute_on_unchanged_data_changes_nothing(factory, session) -> None: 
     assert later.updated > 0 and later.inserted + later.deleted >= 0
 
 
-def test_missing_term_dates_hold_back_only_the_peps_and_warn_on_the_childs_page(client, factory, session) -> None:  # noqa: ANN001
+def test_missing_term_dates_hold_back_only_the_peps_and_warn_on_the_childs_page(client, factory, session) -> None:
     sw = factory.user()
     child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1))
     sign_in(client, sw)
@@ -102,7 +102,7 @@ def test_missing_term_dates_hold_back_only_the_peps_and_warn_on_the_childs_page(
     assert "could not be updated" not in page
 
 
-def test_recompute_reports_which_years_wait_for_term_dates(factory, session) -> None:  # noqa: ANN001
+def test_recompute_reports_which_years_wait_for_term_dates(factory, session) -> None:
     sw = factory.user()
     waiting = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1), entered_care=dt.date(2022, 9, 5))
     fine = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 1), entered_care=dt.date(2025, 1, 13))
@@ -123,7 +123,7 @@ def test_recompute_reports_which_years_wait_for_term_dates(factory, session) -> 
     assert _items(session, waiting.id)["review1"].due_on == dt.date(2022, 10, 4)
 
 
-def test_items_recompute_command_reports_and_is_idempotent(app, factory, session) -> None:  # noqa: ANN001
+def test_items_recompute_command_reports_and_is_idempotent(app, factory, session) -> None:
     factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["items", "recompute", "--quiet", "--today", "2026-11-22"])
@@ -133,7 +133,7 @@ def test_items_recompute_command_reports_and_is_idempotent(app, factory, session
     assert "0 items added, 0 changed, 0 removed" in second.output
 
 
-def test_rules_page_lists_every_rule_with_source_and_current_numbers(client, factory, session) -> None:  # noqa: ANN001
+def test_rules_page_lists_every_rule_with_source_and_current_numbers(client, factory, session) -> None:
     from tracker.tracking.models import Setting
     from tracker.tracking.rules import RULES
 
@@ -156,7 +156,7 @@ def test_rules_page_lists_every_rule_with_source_and_current_numbers(client, fac
     assert page.count("Not tracked yet") == 4
 
 
-def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, session) -> None:  # noqa: ANN001
+def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, session) -> None:
     from tracker.audit.models import AuditEvent
 
     child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
@@ -180,7 +180,21 @@ def test_changing_a_policy_setting_is_audited_and_recomputes(client, factory, se
     assert "Due soon window (days) must be a whole number from 0 to 366" in text_of(bad)
 
 
-def test_record_buttons_follow_the_users_capabilities(client, factory, session) -> None:  # noqa: ANN001
+def test_an_alert_setting_saves_without_recomputing_due_dates(client, factory, session) -> None:
+    child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
+    recompute_children(session, [child.id], today=TODAY)
+    sign_in(client, factory.user(role="admin"))
+    values = {"due_soon_days": "14", "dental_months": "12", "pre_proceedings_weeks": "16",
+              "escalate_team_manager_working_days": "3", "escalate_group_manager_working_days": "15"}
+    page = text_of(submit(client, "/admin/settings", values, follow=True))
+    assert "Settings saved" in page and "due dates recomputed" not in page
+    values["dental_months"] = "6"
+    page = text_of(submit(client, "/admin/settings", values, follow=True))
+    assert "Settings saved and every child's due dates recomputed" in page
+    assert _items(session, child.id)["dental_check"].due_on == dt.date(2025, 7, 13)
+
+
+def test_record_buttons_follow_the_users_capabilities(client, factory, session) -> None:
     child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
     pa = factory.user(role="personal_adviser")
     sign_in(client, pa)

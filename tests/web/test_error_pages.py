@@ -10,7 +10,7 @@ import re
 from tests.helpers import csrf_token, plain, sign_in
 
 
-def test_a_hidden_character_in_an_address_gets_the_400_page(client, factory) -> None:  # noqa: ANN001
+def test_a_hidden_character_in_an_address_gets_the_400_page(client, factory) -> None:
     sign_in(client, factory.user(role="team_manager", team=factory.team()))
     for url in ("/caseload?q=a%00b", "/caseload?q=%E2%80%AEevil", "/care-leavers?adviser=1%00"):
         resp = client.get(url)
@@ -21,7 +21,7 @@ def test_a_hidden_character_in_an_address_gets_the_400_page(client, factory) -> 
         assert "govuk-template" in resp.get_data(as_text=True)  # the service's own page, not Flask's
 
 
-def test_an_upload_over_the_limit_gets_the_413_page(app, client, factory, monkeypatch) -> None:  # noqa: ANN001
+def test_an_upload_over_the_limit_gets_the_413_page(app, client, factory, monkeypatch) -> None:
     assert app.config["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024  # the default: MAX_UPLOAD_MB = 20
     # A small limit, so the test's upload stays in memory (werkzeug spools bigger ones to disk).
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 256 * 1024)
@@ -35,7 +35,7 @@ def test_an_upload_over_the_limit_gets_the_413_page(app, client, factory, monkey
     assert "The file is too large" in page and "larger than 0.25 MB" in page and "Nothing was saved" in page
 
 
-def test_an_unexpected_error_gets_the_500_page_with_a_reference_in_the_log(app, client, factory, monkeypatch,  # noqa: ANN001
+def test_an_unexpected_error_gets_the_500_page_with_a_reference_in_the_log(app, client, factory, monkeypatch,
                                                                            caplog) -> None:
     sw = factory.user()
     sign_in(client, sw)

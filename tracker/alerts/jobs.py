@@ -43,8 +43,9 @@ from tracker.jobs.models import JobRun
 from tracker.jobs.registry import register_job
 from tracker.jobs.runner import JobContext, completed, reap_dead_runs
 from tracker.tracking.calendars import is_working_day
+from tracker.tracking.facts import load_terms
 from tracker.tracking.services import RecomputeResult, all_child_ids, recompute_children
-from tracker.tracking.settings import get_settings
+from tracker.tracking.settings import get_rule_config, get_settings
 
 LONDON = "Europe/London"
 
@@ -55,7 +56,7 @@ def parse_time(value: str) -> tuple[int, int, int]:
     return t.hour, t.minute, t.second
 
 
-def _daily(key: str, **extra: Any):  # noqa: ANN202
+def _daily(key: str, **extra: Any):
     def trigger(config: Mapping[str, Any]) -> CronTrigger:
         h, m, s = parse_time(config[key])
         return CronTrigger(hour=h, minute=m, second=s, timezone=LONDON, **extra)
@@ -68,9 +69,6 @@ def _daily(key: str, **extra: Any):  # noqa: ANN202
 
 def scan_due_items(ctx: JobContext) -> dict[str, Any]:
     session = ctx.session
-    from tracker.tracking.facts import load_terms
-    from tracker.tracking.settings import get_rule_config
-
     config, terms = get_rule_config(session), load_terms(session)
     ids = all_child_ids(session)
     total = RecomputeResult()

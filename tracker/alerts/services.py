@@ -34,7 +34,7 @@ from tracker.tracking.rules import RULES
 EMAIL_MAX_LINES = 50
 
 
-def _insert(session: Session):  # noqa: ANN202 - the dialect's insert, for ON CONFLICT DO NOTHING
+def _insert(session: Session):  # The dialect's insert, for ON CONFLICT DO NOTHING
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:

@@ -18,10 +18,29 @@ from flask_login import current_user, login_user, logout_user
 from tracker import audit
 from tracker.auth import services
 from tracker.auth.forms import SignInForm, SignOutForm
-from tracker.extensions import db
+from tracker.auth.models import User
+from tracker.extensions import db, login_manager
 from tracker.web import signed_in
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.record_once
+def _set_up_sign_in(_state: Any) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+
+
+def load_user(user_id: str) -> User | None:
+    """The signed-in user of a session: an active account, or nobody."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str:

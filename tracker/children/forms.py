@@ -7,7 +7,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.validators import Optional as OptionalV
 
@@ -75,23 +74,6 @@ class ConfirmDeleteForm(VersionedForm):
     """Delete a record entered by mistake; carries the version it was opened at."""
 
     submit = SubmitField("Yes, delete it", widget=_WarningSubmit())
-
-
-class ActionForm(Form):
-    title = StringField("What needs to be done", widget=GovTextInput(),
-                        validators=[InputRequired(message="Enter what needs to be done"),
-                                    MaxLength(200)])
-    owner_id = IdSelectField("Who will do it", what="the person who will do it")
-    due_on = GovDateField("Due date", description="For example, 27 3 2027")
-    source = SelectField("Agreed at", widget=GovSelect(), validate_choice=False, choices=[
-        SelectChoice("other", "Other"), SelectChoice("meeting", "Tracking meeting"),
-        SelectChoice("review", "Statutory review"), SelectChoice("pathway_plan", "Pathway plan")])
-    submit = SubmitField("Add action", widget=GovSubmitInput())
-
-
-class CompleteActionForm(VersionedForm):
-    completed_on = GovDateField("Date it was done", description="For example, 27 3 2027")
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
 
 
 class CarePeriodForm(VersionedForm):

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, aliased
 from tracker.auth.models import Team, User
 from tracker.auth.roles import SEE_ALL_RESTRICTED, VIEW_SERVICE, VIEW_TEAM
 from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.tracking import registry
 from tracker.tracking.models import TrackedItem
+from tracker.tracking.registry import Entry
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -252,115 +254,13 @@ def list_caseload(session: Session, user: User, scope: CaseloadScope, filters: C
 
 # Chronology ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ChronologyEntry:
-    on: dt.date
-    what: str
-    detail: str = ""
-    #: Where the fact lives (table name and id), so the page can link to its correction.
-    table: str = ""
-    record_id: int | None = None
-    #: Orders facts on the same day: leaving care before entering again, and so on.
-    order: int = 5
-
-
-def list_chronology(session: Session, child: Child) -> list[ChronologyEntry]:
-    """Every recorded fact about ``child``, oldest first (one query per fact table)."""
-    from tracker import codes
-    from tracker.education.models import Pep
-    from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
-    from tracker.leaving_care.models import (
-        PATHWAY_EVENTS,
-        Accommodation,
-        Activity,
-        CareLeaverRecord,
-        PaContact,
-        PathwayEvent,
-        StayingPut,
-        Tenancy,
-    )
-    from tracker.permanence.models import (
-        COURT_EVENTS,
-        MILESTONES,
-        ORDERS,
-        PLANS,
-        CourtEvent,
-        PermanenceMilestone,
-        PermanencePlan,
-    )
-    from tracker.placements.models import Placement
-    from tracker.reviews.models import Review
-    from tracker.tracking.models import Action
-
-    def rows(model: Any) -> list[Any]:
-        return list(session.scalars(select(model).where(model.child_id == child.id)))
-
-    out: list[ChronologyEntry] = []
-    add = out.append
-    for p in rows(CarePeriod):
-        add(ChronologyEntry(p.start_on, "Started to be looked after",
-                            codes.CATEGORY_OF_NEED.label(p.category_of_need), "care_periods", p.id, 1))
-        if p.end_on:
-            add(ChronologyEntry(p.end_on, "Stopped being looked after", codes.REASON_CEASED.label(p.reason_ceased),
-                                "care_periods", p.id, 0))
-    for s in rows(LegalStatus):
-        add(ChronologyEntry(s.start_on, "Legal status", codes.LEGAL_STATUS.label(s.code), "legal_statuses", s.id, 2))
-    for pl in rows(Placement):
-        add(ChronologyEntry(pl.start_on, "Placement started", codes.PLACEMENT_TYPE.label(pl.placement_type),
-                            "placements", pl.id, 3))
-        if pl.end_on:
-            add(ChronologyEntry(pl.end_on, "Placement ended", codes.REASON_PLACE_CHANGE.label(pl.end_reason),
-                                "placements", pl.id, 2))
-    for r in rows(Review):
-        add(ChronologyEntry(r.held_on, "Statutory review held", r.participation or "", "reviews", r.id))
-    for h in rows(HealthAssessment):
-        add(ChronologyEntry(h.held_on, f"{h.kind.capitalize()} health assessment", "", "health_assessments", h.id))
-    for d in rows(DentalCheck):
-        add(ChronologyEntry(d.checked_on, "Dental check", "", "dental_checks", d.id))
-    for q in rows(SdqScore):
-        add(ChronologyEntry(q.completed_on, "SDQ completed", f"Score {q.score} ({q.band})", "sdq_scores", q.id))
-    for pep in rows(Pep):
-        add(ChronologyEntry(pep.held_on, "Personal education plan (PEP) meeting", "", "peps", pep.id))
-    for plan in rows(PermanencePlan):
-        add(ChronologyEntry(plan.agreed_on, "Permanence plan agreed", PLANS.get(plan.plan, plan.plan),
-                            "permanence_plans", plan.id))
-    for m in rows(PermanenceMilestone):
-        add(ChronologyEntry(m.on, MILESTONES.get(m.kind, m.kind), "", "permanence_milestones", m.id))
-    for c in rows(CourtEvent):
-        detail = []
-        if c.weeks:
-            detail.append(f"{c.weeks} weeks")
-        if c.court_order:
-            detail.append(ORDERS.get(c.court_order, c.court_order))
-        if c.notes:
-            detail.append(c.notes)
-        add(ChronologyEntry(c.on, COURT_EVENTS.get(c.kind, c.kind), "; ".join(detail), "court_events", c.id))
-    for a in rows(Action):
-        add(ChronologyEntry(a.created_on, f"Action set: {a.title}", f"Due {a.due_on:%d/%m/%Y}", "actions", a.id))
-        if a.completed_on:
-            add(ChronologyEntry(a.completed_on, f"Action done: {a.title}", "", "actions", a.id))
-    for e in rows(PathwayEvent):
-        add(ChronologyEntry(e.on, PATHWAY_EVENTS.get(e.kind, e.kind), "", "pathway_events", e.id))
-    for pc in rows(PaContact):
-        add(ChronologyEntry(pc.contact_on, "Personal adviser contact", pc.method, "pa_contacts", pc.id))
-    for acc in rows(Accommodation):
-        add(ChronologyEntry(acc.start_on, "Accommodation", f"{acc.accommodation} "
-                            f"({'suitable' if acc.suitable else 'not suitable'})", "accommodations", acc.id))
-    for act in rows(Activity):
-        add(ChronologyEntry(act.start_on, "Activity (education, employment or training)", act.activity,
-                            "activities", act.id))
-    for ten in rows(Tenancy):
-        add(ChronologyEntry(ten.start_on, "Tenancy started", ten.tenure.replace("_", " "), "tenancies", ten.id))
-        if ten.end_on:
-            add(ChronologyEntry(ten.end_on, "Tenancy ended", (ten.end_reason or "").replace("_", " "),
-                                "tenancies", ten.id))
-    for sp in rows(StayingPut):
-        add(ChronologyEntry(sp.start_on, "Staying put started", "", "staying_put", sp.id))
-        if sp.end_on:
-            add(ChronologyEntry(sp.end_on, "Staying put ended", "", "staying_put", sp.id))
-    for rec in rows(CareLeaverRecord):
-        add(ChronologyEntry(rec.recorded_on, "Care leaver information recorded", rec.in_touch,
-                            "care_leaver_records", rec.id))
+def list_chronology(session: Session, child: Child) -> list[Entry]:
+    """Every recorded fact about ``child``, oldest first: one query per kind of fact the
+    domains declare (tracker.tracking.registry)."""
+    out: list[Entry] = []
+    for fact in registry.facts():
+        for row in session.scalars(select(fact.model).where(fact.model.child_id == child.id)):
+            out.extend(fact.entries(row))
     out.sort(key=lambda e: (e.on, e.order, e.what))
     return out
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import codes
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.errors import ConflictError, ValidationError
 from tracker.tracking.services import recompute_child
 
@@ -189,8 +189,6 @@ def end_care(session: Session, period: CarePeriod, *, end_on: dt.date | None, re
         elif reason_ceased == "E17" and age < 18:
             errors["reason_ceased"] = "E17 (remained with carers at 18+) needs the young person to be 18 or over"
     if end_on and "end_on" not in errors:
-        from tracker.placements.models import Placement
-
         later = session.scalar(select(Placement).where(Placement.child_id == child.id,
                                                        Placement.start_on > end_on).limit(1))
         if later is not None:
@@ -200,8 +198,6 @@ def end_care(session: Session, period: CarePeriod, *, end_on: dt.date | None, re
     period.end_on = end_on
     period.reason_ceased = reason_ceased
     # A period of care ends with its placement: close any open placement on the same day.
-    from tracker.placements.models import Placement
-
     for placement in session.scalars(select(Placement).where(Placement.child_id == child.id,
                                                              Placement.end_on.is_(None))):
         placement.end_on = end_on
@@ -255,8 +251,6 @@ def update_care_period(session: Session, period: CarePeriod, *, start_on: dt.dat
                        expected_version: int | None = None) -> CarePeriod:
     """Correct a period of care. Its legal status from the start moves with it; placements
     and later legal statuses must still fall inside it."""
-    from tracker.placements.models import Placement
-
     check_version(period, expected_version)
     child = period.child
     errors: dict[str, str] = {}
@@ -313,8 +307,6 @@ def delete_care_period(session: Session, period: CarePeriod, *, today: dt.date,
                        expected_version: int | None = None) -> None:
     """Delete a period of care recorded by mistake, with its legal statuses. Placements
     must be deleted first, so nothing is lost by accident."""
-    from tracker.placements.models import Placement
-
     check_version(period, expected_version)
     child = period.child
     inside = [p for p in session.scalars(select(Placement).where(Placement.child_id == child.id))

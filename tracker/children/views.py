@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -18,30 +17,27 @@ from tracker.children import queries, services
 from tracker.children.forms import (
     CarePeriodForm,
     ChildForm,
-    ConfirmDeleteForm,
     EndCareForm,
     LegalStatusForm,
     StartCareForm,
 )
 from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.pages import (
+    child_context,
+    correct_fact,
+    delete_fact,
+    get_child_or_403,
+    get_record_or_404,
+    record_form_page,
+)
 from tracker.extensions import db
-from tracker.placements.models import Placement
+from tracker.tracking import queries as tracking_queries
+from tracker.tracking import registry
+from tracker.tracking.rules import RULES_BY_KIND
 from tracker.web import Page, csv_response, page_number, paginate, requires, signed_in, submit
 from tracker.web.forms import DeleteForm, with_current
 
 bp = Blueprint("children", __name__)
-
-
-def get_child_or_403(child_id: int) -> Child:
-    """Load a child the signed-in user may see; refusals are audited."""
-    child = db.session.get(Child, child_id)
-    if child is None:
-        abort(404)
-    if not queries.can_view(current_user, child):
-        audit.record_and_commit(db.session, action="access_denied", entity_type="children", entity_id=child.id,
-                                child_id=child.id, summary=f"Refused {request.method} {request.path}")
-        abort(403)
-    return child
 
 
 @bp.route("/")
@@ -112,20 +108,7 @@ def show_child(child_id: int) -> Any:
     today = clock.today()
     return render_template("children/overview.html", child=child, today=today, tab="overview",
                            next_items=queries.list_open_items(db.session, child),
-                           **_child_context(child, today))
-
-
-def _child_context(child: Child, today: Any) -> dict[str, Any]:
-    placements = list(db.session.scalars(select(Placement).where(Placement.child_id == child.id)
-                                         .order_by(Placement.start_on.desc())))
-    current = next((p for p in placements if p.end_on is None), None)
-    return {
-        "legal_status": queries.get_current_legal_status(db.session, child, today),
-        "open_period": queries.get_open_care_period(db.session, child),
-        "placements": placements,
-        "current_placement": current,
-        "can_edit": current_user.can(EDIT_CASE),
-    }
+                           **child_context(child, today))
 
 
 @bp.route("/children/<int:child_id>/care-history")
@@ -134,7 +117,7 @@ def care_history(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     return render_template("children/care_history.html", child=child, today=today, tab="care",
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 @bp.route("/children/<int:child_id>/history")
@@ -146,7 +129,7 @@ def audit_history(child_id: int) -> Any:
     page = paginate(select(AuditEvent).where(AuditEvent.child_id == child.id)
                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), per_page=50)
     return render_template("children/history.html", child=child, page=page, tab="history",
-                           **_child_context(child, clock.today()))
+                           **child_context(child, clock.today()))
 
 
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
@@ -226,11 +209,6 @@ def change_legal_status(child_id: int) -> Any:
         return redirect(url_for("children.care_history", child_id=child.id))
     return render_template("_components/form_page.html", form=form, heading="Record a change of legal status",
                            caption=child.name, back_url=url_for("children.care_history", child_id=child.id))
-
-
-def flash_and_back(message: str, child: Child) -> Any:
-    flash(message, "success")
-    return redirect(url_for("children.show_child", child_id=child.id))
 
 
 # Caseload ------------------------------------------------------------------------------
@@ -314,8 +292,6 @@ def caseload_csv() -> Any:
         summary=f"Caseload CSV, {len(rows)} children ({request.query_string.decode()[:200] or 'no filters'})")
     header = ["Child ID", "First name", "Last name", "Date of birth", "Age", "Legal status", "Care leaver",
               "Allocated worker", "Team", "Overdue items", "Due soon items", "Next due", "Next item"]
-    from tracker.tracking.rules import RULES_BY_KIND
-
     def title(kind: str | None) -> str:
         return RULES_BY_KIND[kind].title if kind in RULES_BY_KIND else (kind or "")
 
@@ -326,45 +302,31 @@ def caseload_csv() -> Any:
          r.next_due.isoformat() if r.next_due else "", title(r.next_kind)] for r in rows))
 
 
-# Chronology ----------------------------------------------------------------------------
+# Due dates and chronology -------------------------------------------------------------
 
-#: Where to correct each kind of fact: table -> (endpoint, id argument name, fixed arguments).
-CORRECT_LINKS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "care_periods": ("children.care_history", "", {}),
-    "legal_statuses": ("children.care_history", "", {}),
-    "placements": ("placements.edit_placement", "placement_id", {}),
-    "reviews": ("reviews.edit_review", "review_id", {}),
-    "health_assessments": ("health.edit_health_assessment", "record_id", {}),
-    "dental_checks": ("health.edit_dental_check", "record_id", {}),
-    "sdq_scores": ("health.edit_sdq", "record_id", {}),
-    "peps": ("education.edit_pep", "pep_id", {}),
-    "permanence_plans": ("permanence.edit_plan", "record_id", {}),
-    "permanence_milestones": ("permanence.edit_milestone", "record_id", {}),
-    "court_events": ("permanence.edit_court_event", "record_id", {}),
-    "actions": ("tracking.complete_action", "action_id", {}),
-    # Care-leaver records (their pages belong to the leaving_care package).
-    "pathway_events": ("leaving_care.edit_record", "record_id", {"slug": "pathway-events"}),
-    "pa_contacts": ("leaving_care.edit_record", "record_id", {"slug": "contacts"}),
-    "accommodations": ("leaving_care.edit_record", "record_id", {"slug": "accommodation"}),
-    "activities": ("leaving_care.edit_record", "record_id", {"slug": "activities"}),
-    "tenancies": ("leaving_care.edit_record", "record_id", {"slug": "tenancies"}),
-    "staying_put": ("leaving_care.edit_record", "record_id", {"slug": "staying-put"}),
-    "care_leaver_records": ("leaving_care.edit_record", "record_id", {"slug": "birthday-data"}),
-}
+def record_buttons() -> list[tuple[str, str]]:
+    """The "Record …" buttons the signed-in user may use: (endpoint, label)."""
+    return [(f.record.endpoint, f.button) for f in registry.facts()
+            if f.record is not None and f.button and current_user.can(f.capability)]
 
 
-def correct_url(child: Child, table: str, record_id: int | None) -> str | None:
-    """Where to correct a fact, or None if that page does not exist (yet)."""
-    endpoint, arg, fixed = CORRECT_LINKS.get(table, ("", "", {}))
-    if endpoint not in current_app.view_functions:
-        if table in CORRECT_LINKS and "leaving_care.child_leaving_care" in current_app.view_functions \
-                and endpoint.startswith("leaving_care."):
-            return url_for("leaving_care.child_leaving_care", child_id=child.id)
+@bp.route("/children/<int:child_id>/due-dates")
+@requires(VIEW_CHILDREN)
+def child_items(child_id: int) -> Any:
+    child = get_child_or_403(child_id)
+    today = clock.today()
+    items = tracking_queries.list_child_items(db.session, child.id)
+    return render_template("children/due_dates.html", child=child, items=items, today=today, tab="items",
+                           buttons=record_buttons(), can_record=current_user.can(EDIT_CASE),
+                           **child_context(child, today))
+
+
+def correct_url(child: Child, entry: registry.Entry) -> str | None:
+    """Where the signed-in user can correct a chronology line (None: nowhere they may)."""
+    page = entry.fact.correct
+    if page is None or not current_user.can(entry.fact.capability):
         return None
-    kwargs: dict[str, Any] = {"child_id": child.id, **fixed}
-    if arg:
-        kwargs[arg] = record_id
-    return url_for(endpoint, **kwargs)
+    return url_for(page.endpoint, **page.url_args(child.id, entry.record_id))
 
 
 @bp.route("/children/<int:child_id>/chronology")
@@ -378,92 +340,7 @@ def chronology(child_id: int) -> Any:
         entries.reverse()
     return render_template("children/chronology.html", child=child, today=today, tab="chronology",
                            entries=entries, newest_first=newest_first, correct_url=correct_url,
-                           **_child_context(child, today))
-
-
-# Shared pages for recording, correcting and deleting a child's facts ------------------
-
-Describe = Callable[[Any], Sequence[tuple[str, str]]]
-
-
-def record_form_page(form: Any, *, child: Child, heading: str, back_url: str, intro: str | None = None,
-                     conflict: str | None = None, current: Sequence[tuple[str, str]] | None = None,
-                     current_heading: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
-    return render_template("children/record_form.html", form=form, heading=heading, caption=child.name,
-                           back_url=back_url, intro=intro, conflict=conflict, current_values=current,
-                           current_heading=current_heading, field_params=field_params or {})
-
-
-def record_fact(form: Any, action: Callable[[], Any], *, child: Child, success: str, heading: str,
-                back_url: str, intro: str | None = None, field_params: dict[str, Any] | None = None) -> Any:
-    """The "record a new fact" page: validate, call the service, commit, back to the tab."""
-    ok, _ = submit(form, action, success=success)
-    if ok:
-        return redirect(back_url)
-    return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro,
-                            field_params=field_params)
-
-
-def correct_fact(form: Any, record: Any, apply: Callable[[int | None], Any], *, child: Child, describe: Describe,
-                 success: str, heading: str, back_url: str, intro: str | None = None,
-                 field_params: dict[str, Any] | None = None) -> Any:
-    """The "correct a fact" page, with optimistic locking.
-
-    A save from a stale form is refused; the page then shows the values someone else
-    saved, keeps what this user typed, and carries the new version so a second save
-    (after checking) goes through.
-    """
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    ok, conflict = submit(form, lambda: apply(form.expected_version()), success=success)
-    if ok:
-        return redirect(back_url)
-    if conflict:
-        record = _reload_or_gone(record, back_url)
-        if record is None:
-            return redirect(back_url)
-        form.version.data = str(record.version)
-    return record_form_page(form, child=child, heading=heading, back_url=back_url, intro=intro, conflict=conflict,
-                            current=describe(record) if conflict else None,
-                            current_heading="What is saved now", field_params=field_params)
-
-
-def delete_fact(record: Any, apply: Callable[[int | None], Any], *, child: Child, describe: Describe,
-                success: str, heading: str, back_url: str) -> Any:
-    """Confirm, then delete a fact recorded by mistake (audited, recomputes the items)."""
-    form = ConfirmDeleteForm()
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    ok, conflict = submit(form, lambda: apply(form.expected_version()), success=success)
-    if ok:
-        return redirect(back_url)
-    if conflict:
-        record = _reload_or_gone(record, back_url)
-        if record is None:
-            return redirect(back_url)
-        form.version.data = str(record.version)
-    return record_form_page(form, child=child, heading=heading, back_url=back_url, conflict=conflict,
-                            intro="Delete only a record entered by mistake. The deletion is kept in the "
-                                  "audit history and the due dates are worked out again.",
-                            current=describe(record), current_heading="The record")
-
-
-def _reload_or_gone(record: Any, back_url: str) -> Any:
-    from sqlalchemy.orm.exc import ObjectDeletedError
-
-    try:
-        db.session.refresh(record)
-    except ObjectDeletedError:
-        flash("This record was deleted by someone else since you opened it.", "info")
-        return None
-    return record
-
-
-def get_record_or_404(model: Any, child: Child, record_id: int) -> Any:
-    record = db.session.get(model, record_id)
-    if record is None or record.child_id != child.id:
-        abort(404)
-    return record
+                           **child_context(child, today))
 
 
 def describe_period(period: CarePeriod) -> list[tuple[str, str]]:

@@ -9,15 +9,15 @@ from flask_login import current_user
 
 from tracker import clock
 from tracker.auth.roles import EDIT_EDUCATION, VIEW_CHILDREN
-from tracker.children.queries import list_items_of
-from tracker.children.views import (
-    _child_context,
+from tracker.children.pages import (
+    child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
     record_fact,
 )
+from tracker.children.queries import list_items_of
 from tracker.education import queries, services
 from tracker.education.forms import PepForm
 from tracker.education.models import Pep
@@ -39,7 +39,7 @@ def child_education(child_id: int) -> Any:
     terms, peps = queries.list_pep_terms(db.session, child, today=today)
     return render_template("education/child_education.html", child=child, today=today, tab="education",
                            terms=terms, peps=peps, initial=list_items_of(db.session, child, "initial_pep"),
-                           can_edit_education=current_user.can(EDIT_EDUCATION), **_child_context(child, today))
+                           can_edit_education=current_user.can(EDIT_EDUCATION), **child_context(child, today))
 
 
 @bp.route("/peps/new", methods=["GET", "POST"])
@@ -50,7 +50,7 @@ def record_pep(child_id: int) -> Any:
     return record_fact(form, lambda: services.record_pep(db.session, child, held_on=form.held_on.data,
                                                          today=clock.today()),
                        child=child, success="PEP recorded", heading="Record a PEP",
-                       back_url=url_for("tracking.child_items", child_id=child.id))
+                       back_url=url_for("children.child_items", child_id=child.id))
 
 
 @bp.route("/peps/<int:pep_id>/edit", methods=["GET", "POST"])

@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from tracker import clock
 from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
-from tracker.children.queries import list_items_of
-from tracker.children.views import (
-    _child_context,
+from tracker.children.pages import (
+    child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
     record_fact,
 )
+from tracker.children.queries import list_items_of
 from tracker.extensions import db
 from tracker.health import services
 from tracker.health.forms import KINDS, DentalCheckForm, HealthAssessmentForm, SdqForm
@@ -30,7 +30,7 @@ HEALTH_KINDS = ("initial_health_assessment", "review_health_assessment", "dental
 
 
 def _due_dates(child_id: int) -> str:
-    return url_for("tracking.child_items", child_id=child_id)
+    return url_for("children.child_items", child_id=child_id)
 
 
 def _tab(child_id: int) -> str:
@@ -51,7 +51,7 @@ def child_health(child_id: int) -> Any:
                            dental=rows(DentalCheck, DentalCheck.checked_on),
                            sdqs=rows(SdqScore, SdqScore.completed_on), kinds=KINDS,
                            items=list_items_of(db.session, child, *HEALTH_KINDS),
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 # Health assessments ------------------------------------------------------------------

@@ -10,13 +10,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from tracker.extensions import db
+from tracker.jobs.queries import last_runs
 from tracker.jobs.registry import load_jobs
+from tracker.jobs.runner import run_job
+from tracker.jobs.scheduler import CannotStart, run_forever
+from tracker.logs import configure_logging
 
 
 def _setup_logging(level: int = logging.INFO) -> None:
     # JSON lines on standard error, like the web servers' (tracker.logs).
-    from tracker.logs import configure_logging
-
     configure_logging(level)
 
 
@@ -24,8 +27,6 @@ def _setup_logging(level: int = logging.INFO) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the job scheduler (its own process; one is active, others wait as standby)."""
-    from tracker.jobs.scheduler import CannotStart, run_forever
-
     _setup_logging()
     try:
         run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -42,9 +43,6 @@ def jobs_group() -> None:
 @with_appcontext
 def jobs_list() -> None:
     """Each job, its schedule and its last run."""
-    from tracker.alerts.queries import last_runs
-    from tracker.extensions import db
-
     runs = last_runs(db.session)
     for name, job in load_jobs().items():
         click.echo(f"{name}")
@@ -67,8 +65,6 @@ def jobs_list() -> None:
 @with_appcontext
 def jobs_run(name: str, today: dt.datetime | None, force: bool) -> None:
     """Run job NAME once, now (scan, escalate, digest, send-email, …)."""
-    from tracker.jobs.runner import run_job
-
     jobs = load_jobs()
     if name not in jobs:
         raise click.BadParameter(f"no job {name!r}; jobs: {', '.join(jobs)}", param_hint="NAME")

@@ -1,7 +1,7 @@
 """The job registry: job name → :class:`Job` (its function, schedule and description).
 
-A domain package adds a job by calling :func:`register_job` in a module listed in
-:data:`JOB_MODULES` (modules that do not exist yet are skipped)::
+A domain package adds a job by calling :func:`register_job` in its own ``jobs.py``
+(found by :func:`tracker.plugins.discover`; the jobs package keeps no list of them)::
 
     # tracker/meetings/jobs.py
     from apscheduler.triggers.cron import CronTrigger
@@ -22,14 +22,11 @@ starts it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: Modules that register jobs when imported. The weekly ``snapshot`` job (issue 8) goes in
-#: ``tracker.meetings.jobs``.
-JOB_MODULES: list[str] = ["tracker.alerts.jobs", "tracker.meetings.jobs", "tracker.returns.jobs"]
+from tracker.plugins import discover
 
 JobFunc = Callable[[Any], "Mapping[str, Any] | None"]
 TriggerFactory = Callable[[Mapping[str, Any]], Any]
@@ -65,13 +62,6 @@ def register_job(name: str, func: JobFunc, *, description: str, per_day: bool = 
 
 
 def load_jobs() -> dict[str, Job]:
-    """Import every job module (idempotent) and return the registry."""
-    for module in JOB_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            # Only skip a module that is missing itself (or whose package is), never one
-            # that fails because of a bad import inside it.
-            if not exc.name or not (module == exc.name or module.startswith(exc.name + ".")):
-                raise
+    """Import every domain's ``jobs.py`` (idempotent) and return the registry."""
+    discover("jobs")
     return JOBS

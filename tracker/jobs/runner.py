@@ -113,7 +113,7 @@ class RunOutcome:
         return text
 
 
-def _insert(session: Session):  # noqa: ANN202 - dialect-specific insert with ON CONFLICT
+def _insert(session: Session):  # Dialect-specific insert with ON CONFLICT
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -212,7 +212,7 @@ def run_job(name: str, *, today: dt.date | None = None, force: bool = False, par
             try:
                 counts = dict(job.func(ctx) or {})
                 ctx.checkpoint()
-            except Exception as exc:  # noqa: BLE001 - any failure is recorded, then reported
+            except Exception as exc:  # Any failure is recorded, then reported
                 session.rollback()
                 if isinstance(exc, RunStopped):
                     error = f"Stopped before finishing: {exc}."

@@ -43,10 +43,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock
 from tracker.db import make_engine
-from tracker.jobs.liveness import keepalive
+from tracker.extensions import db
+from tracker.jobs.liveness import keepalive, liveness_for
 from tracker.jobs.lock import LeaderLock, make_lock
 from tracker.jobs.models import SchedulerHeartbeat
 from tracker.jobs.registry import load_jobs
+from tracker.jobs.runner import completed, reap_dead_runs, run_job, running_alive
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -60,8 +62,6 @@ LONDON = "Europe/London"
 
 def fire(name: str) -> None:
     """What the job store calls (by reference ``tracker.jobs.scheduler:fire``)."""
-    from tracker.jobs.runner import run_job
-
     if _APP is None:  # pragma: no cover - only ever called inside serve()
         raise RuntimeError("the scheduler app is not set")
     with _APP.app_context():
@@ -133,10 +133,6 @@ def reconcile(scheduler: BackgroundScheduler, config: Any) -> dict[str, str]:
 def catch_up() -> dict[str, str]:
     """Run every daily job whose time has passed today and that has not succeeded today;
     mark failed the runs whose process died. Returns what was started (for the log)."""
-    from tracker.extensions import db
-    from tracker.jobs.liveness import liveness_for
-    from tracker.jobs.runner import completed, reap_dead_runs, run_job, running_alive
-
     if _APP is None:  # pragma: no cover - only ever called inside serve()
         raise RuntimeError("the scheduler app is not set")
     done: dict[str, str] = {}

@@ -37,8 +37,6 @@ from tracker.errors import ValidationError
 from tracker.leaving_care.models import (
     Accommodation,
     Activity,
-    CareLeaverRecord,
-    PaContact,
     PathwayEvent,
     StayingPut,
     Tenancy,
@@ -69,11 +67,6 @@ def record_pathway_event(session: Session, child: Child, data: Mapping[str, Any]
     return record_fact(session, child, "pathway_event", data, today=today)
 
 
-def record_pa_contact(session: Session, child: Child, data: Mapping[str, Any], *, today: dt.date,
-                      adviser_id: int | None) -> PaContact:
-    return record_fact(session, child, "contact", data, today=today, actor_id=adviser_id)
-
-
 def record_accommodation(session: Session, child: Child, data: Mapping[str, Any], *, today: dt.date) -> Accommodation:
     return record_fact(session, child, "accommodation", data, today=today)
 
@@ -88,11 +81,6 @@ def record_tenancy(session: Session, child: Child, data: Mapping[str, Any], *, t
 
 def record_staying_put(session: Session, child: Child, data: Mapping[str, Any], *, today: dt.date) -> StayingPut:
     return record_fact(session, child, "staying_put", data, today=today)
-
-
-def record_care_leaver_data(session: Session, child: Child, data: Mapping[str, Any], *,
-                            today: dt.date) -> CareLeaverRecord:
-    return record_fact(session, child, "birthday_data", data, today=today)
 
 
 def update_record(session: Session, record: Any, data: Mapping[str, Any], *, today: dt.date,

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
 from tracker.auth.roles import EDIT_LEAVING_CARE, VIEW_CHILDREN, VIEW_REPORTS
-from tracker.children.views import get_child_or_403
+from tracker.children.pages import get_child_or_403
 from tracker.extensions import db
 from tracker.leaving_care import oc3, queries, services
 from tracker.leaving_care.forms import FORMS, AdviserForm

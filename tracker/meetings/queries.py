@@ -20,13 +20,12 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import Team, User
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.children.queries import visible_to
 from tracker.codes import BREAKDOWN_REASONS, TEMPORARY_PLACEMENTS
 from tracker.leaving_care.models import Accommodation, Activity
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
 from tracker.permanence.queries import PreProceedings, Proceedings, group_court_events
-from tracker.placements.models import Placement
 from tracker.tracking.models import TrackedItem
 from tracker.tracking.rules import RULES
 from tracker.tracking.settings import get_rule_config

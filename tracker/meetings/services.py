@@ -8,13 +8,13 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
+from tracker.actions import services as actions
 from tracker.auth.models import Service, User
 from tracker.children.models import Child
 from tracker.children.services import check_version, check_version_or_absent
 from tracker.errors import ValidationError
 from tracker.meetings import queries
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot
-from tracker.tracking import actions
 from tracker.tracking.services import recompute_child
 
 

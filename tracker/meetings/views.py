@@ -14,7 +14,7 @@ from tracker import clock
 from tracker.auth.models import Service, Team, User
 from tracker.auth.roles import RUN_MEETINGS, VIEW_CHILDREN, VIEW_REPORTS
 from tracker.children.models import Child
-from tracker.children.views import get_child_or_403
+from tracker.children.pages import child_context, get_child_or_403
 from tracker.extensions import db
 from tracker.meetings import charts, queries, services
 from tracker.meetings.forms import CloseMeetingForm, DecisionForm, StartMeetingForm
@@ -260,8 +260,6 @@ def list_meetings() -> Any:
 @bp.route("/children/<int:child_id>/meetings")
 @requires(VIEW_CHILDREN)
 def child_meetings(child_id: int) -> Any:
-    from tracker.children.views import _child_context
-
     child = get_child_or_403(child_id)
     rows = list(db.session.execute(select(MeetingDecision, Meeting).join(Meeting)
                                    .where(MeetingDecision.child_id == child.id)
@@ -271,7 +269,7 @@ def child_meetings(child_id: int) -> Any:
         actions.setdefault(a.meeting_id, []).append(a)
     today = clock.today()
     return render_template("meetings/child_meetings.html", child=child, rows=rows, actions=actions, tab="meetings",
-                           today=today, **_child_context(child, today))
+                           today=today, **child_context(child, today))
 
 
 # Trends -------------------------------------------------------------------------------

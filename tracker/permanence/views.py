@@ -8,15 +8,15 @@ from flask import Blueprint, render_template, url_for
 
 from tracker import clock
 from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
-from tracker.children.queries import list_items_of
-from tracker.children.views import (
-    _child_context,
+from tracker.children.pages import (
+    child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
     record_fact,
 )
+from tracker.children.queries import list_items_of
 from tracker.extensions import db
 from tracker.permanence import queries, services
 from tracker.permanence.forms import CourtEventForm, MilestoneForm, PlanForm
@@ -40,7 +40,7 @@ def _tab(child_id: int) -> str:
 
 
 def _due_dates(child_id: int) -> str:
-    return url_for("tracking.child_items", child_id=child_id)
+    return url_for("children.child_items", child_id=child_id)
 
 
 @bp.route("")
@@ -57,7 +57,7 @@ def child_permanence(child_id: int) -> Any:
                            milestone_labels=MILESTONES, event_labels=COURT_EVENTS, order_labels=ORDERS,
                            items=list_items_of(db.session, child, "permanence_plan", "pre_proceedings",
                                                "proceedings"),
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 # Plans -------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.children.models import CarePeriod, Child
-from tracker.placements.models import Placement
+from tracker.children.models import CarePeriod, Child, Placement
 
 
 def get_placement_gap(session: Session, child: Child) -> dt.date | None:

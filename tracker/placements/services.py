@@ -12,10 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import codes
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.children.services import _check_date, check_version
 from tracker.errors import ValidationError
-from tracker.placements.models import Placement
 
 _FIELDS = ("start_on", "end_on", "placement_type", "provider", "postcode_district", "over_20_miles",
            "outside_authority", "emergency", "weekly_cost", "carer_ref", "end_reason")
@@ -171,14 +170,6 @@ def update_placement(session: Session, placement: Placement, data: dict[str, Any
         setattr(placement, k, v)
     session.flush()
     return placement
-
-
-def end_placement(session: Session, placement: Placement, *, end_on: dt.date | None, end_reason: str,
-                  today: dt.date, expected_version: int | None = None) -> Placement:
-    if end_on is None:
-        raise ValidationError({"end_on": "Enter the date the placement ended"})
-    return update_placement(session, placement, {"end_on": end_on, "end_reason": end_reason},
-                            today=today, expected_version=expected_version)
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from tracker import clock
+from tracker import clock, codes
 from tracker.auth.roles import EDIT_CASE
-from tracker.children.models import Child
-from tracker.children.views import get_child_or_403
+from tracker.children.models import Child, Placement
+from tracker.children.pages import get_child_or_403
 from tracker.extensions import db
 from tracker.placements import queries, services
 from tracker.placements.forms import NewPlacementForm, PlacementForm
-from tracker.placements.models import Placement
 from tracker.web import requires, submit
 from tracker.web.forms import DeleteForm
 
@@ -78,8 +77,6 @@ def edit_placement(child_id: int, placement_id: int) -> Any:
 
 
 def describe(p: Placement) -> list[tuple[str, str]]:
-    from tracker import codes
-
     return [("Type", codes.PLACEMENT_TYPE.label(p.placement_type)),
             ("From", f"{p.start_on:%d/%m/%Y}"), ("To", f"{p.end_on:%d/%m/%Y}" if p.end_on else "Current"),
             ("Provider", p.provider or "Not applicable"), ("Carer reference", p.carer_ref or ""),

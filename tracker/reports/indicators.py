@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.children.queries import visible_to
 from tracker.codes import (
     ADOPTION_PLACEMENTS,
@@ -30,9 +30,9 @@ from tracker.codes import (
     SHORT_BREAK_STATUSES,
     TEMPORARY_PLACEMENTS,
 )
+from tracker.health.models import SdqScore
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
-from tracker.placements.models import Placement
 from tracker.tracking import calendars
 from tracker.tracking.models import TrackedItem
 
@@ -73,8 +73,6 @@ def load(session: Session, viewer: User, today: dt.date) -> Data:
         for row in session.scalars(select(model).where(model.child_id.in_(ids)).order_by(order)):
             out[row.child_id].append(row)
         return out
-
-    from tracker.health.models import SdqScore
 
     items: dict[str, list[TrackedItem]] = defaultdict(list)
     for item in session.scalars(select(TrackedItem).where(TrackedItem.child_id.in_(ids), TrackedItem.kind.in_(

@@ -14,7 +14,9 @@ from flask.cli import with_appcontext
 from tracker import audit, clock
 from tracker.codes import collection_year
 from tracker.extensions import db
+from tracker.returns.jobs import claim, fail, queue_import, run_import
 from tracker.returns.parsing import Problem
+from tracker.returns.queries import get_return
 
 
 def _actor(action: str) -> None:
@@ -34,8 +36,6 @@ def export_group() -> None:
 @with_appcontext
 def export_903(year: int | None, out: Path) -> None:
     """Write the SSDA903 return's CSV files for a collection year."""
-    from tracker.returns.queries import get_return
-
     year = year or collection_year(clock.today())
     data = get_return(db.session, year)
     out.mkdir(parents=True, exist_ok=True)
@@ -69,8 +69,6 @@ def import_903(folder: Path, year: int | None) -> None:
     due dates are worked out. The import is recorded like one uploaded on the Import
     page (it appears in its list).
     """
-    from tracker.returns.jobs import claim, fail, queue_import, run_import
-
     files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
     if not files:
         raise click.ClickException(f"No CSV files in {folder}")

@@ -26,14 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.codes import (
     ADOPTION_PLACEMENTS,
     FOSTER_PLACEMENTS,
     TEMPORARY_PLACEMENTS,
     collection_year,
 )
-from tracker.placements.models import Placement
 from tracker.returns.facts import ReturnFacts, load_facts
 from tracker.returns.models import (
     AdoptionDecisionReversal,

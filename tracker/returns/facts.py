@@ -15,11 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
-from tracker.placements.models import Placement
 from tracker.returns.models import (
     AdoptionDecisionReversal,
     AdoptionReturn,

@@ -28,10 +28,9 @@ from sqlalchemy.orm import Session
 
 from tracker import audit, clock
 from tracker.audit.models import AuditEvent
-from tracker.children.models import CarePeriod, Child, LegalStatus
+from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.leaving_care.models import CareLeaverRecord
 from tracker.permanence.models import PermanenceMilestone
-from tracker.placements.models import Placement
 from tracker.returns.episodes import derive_episodes, episodes_in_year
 from tracker.returns.export import build_return, header_row
 from tracker.returns.facts import ReturnFacts, load_facts
@@ -49,7 +48,7 @@ from tracker.returns.models import (
 from tracker.returns.parsing import ParsedReturn, Problem, Record, parse_return
 from tracker.returns.tables import BY_NAME, flag, fmt_date
 from tracker.reviews.models import Review
-from tracker.tracking.calendars import birthday
+from tracker.tracking.calendars import add_months, birthday
 from tracker.tracking.services import recompute_children
 
 OC2_FIELDS = {"SDQ_SCORE": "sdq_score", "SDQ_REASON": "sdq_reason", "CONVICTED": "convicted",
@@ -211,8 +210,6 @@ def _birthday_age(dob: dt.date, year: int) -> int | None:
 
 
 def _birthday_record(f: ReturnFacts, year: int) -> Any:
-    from tracker.tracking.calendars import add_months
-
     age = _birthday_age(f.dob, year)
     if age is None:
         return None

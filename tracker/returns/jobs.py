@@ -238,7 +238,7 @@ def run_queued_imports(ctx: Any) -> dict[str, Any]:
         counts["imports"] += 1
         try:
             run_import(session, record, today=ctx.today)
-        except Exception as exc:  # noqa: BLE001 - recorded on the import, then the next one
+        except Exception as exc:  # Recorded on the import, then the next one
             session.rollback()
             fail(session, record_id, exc)
             counts["failed"] += 1

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import audit
 from tracker.audit import Audited
+from tracker.children.models import Placement
 from tracker.db import Base, Versioned
-from tracker.placements.models import Placement
 
 
 def _in(column: str, values: tuple[str, ...], nullable: bool = True) -> str:

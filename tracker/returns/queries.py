@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session, defer
 
 from tracker.auth.models import User
 from tracker.auth.roles import SEE_ALL_RESTRICTED
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.children.queries import visible_to
-from tracker.placements.models import Placement
 from tracker.returns.dataquality import RULES, Finding, check_child
 from tracker.returns.export import ReturnData, build_return
 from tracker.returns.facts import load_facts

@@ -9,10 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.children.models import Child
+from tracker.children.models import Child, Placement
 from tracker.children.services import check_fact_date, check_version, check_version_or_absent
 from tracker.errors import ValidationError
-from tracker.placements.models import Placement
 from tracker.returns import codes as rcodes
 from tracker.returns.importer import (
     ImportPlan,

@@ -14,7 +14,8 @@ from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
 from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_CHILDREN, VIEW_REPORTS
-from tracker.children.views import (
+from tracker.children.models import Placement
+from tracker.children.pages import (
     correct_fact,
     delete_fact,
     get_child_or_403,
@@ -23,7 +24,6 @@ from tracker.children.views import (
 )
 from tracker.codes import collection_year
 from tracker.extensions import db
-from tracker.placements.models import Placement
 from tracker.returns import codes as rcodes
 from tracker.returns import queries, services
 from tracker.returns.dataquality import RULES_BY_CODE

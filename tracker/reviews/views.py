@@ -8,16 +8,17 @@ from flask import Blueprint, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
+from tracker.auth.models import User
 from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
-from tracker.children.queries import list_items_of
-from tracker.children.views import (
-    _child_context,
+from tracker.children.pages import (
+    child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
     record_fact,
 )
+from tracker.children.queries import list_items_of
 from tracker.extensions import db
 from tracker.reviews import queries, services
 from tracker.reviews.forms import ReviewForm
@@ -32,8 +33,6 @@ def _form(review: Review | None = None) -> ReviewForm:
     iros = queries.list_iros(db.session)
     choices = [SelectChoice("", "Not recorded")] + [SelectChoice(str(u.id), u.name) for u in iros]
     if review is not None and review.iro_id and all(u.id != review.iro_id for u in iros):
-        from tracker.auth.models import User
-
         former = db.session.get(User, review.iro_id)
         choices.append(SelectChoice(str(review.iro_id), former.name if former else "Former officer"))
     form.iro_id.choices = choices
@@ -41,8 +40,6 @@ def _form(review: Review | None = None) -> ReviewForm:
 
 
 def describe(review: Review) -> list[tuple[str, str]]:
-    from tracker.auth.models import User
-
     iro = db.session.get(User, review.iro_id) if review.iro_id else None
     part = review.participation
     return [("Date held", f"{review.held_on:%d/%m/%Y}"),
@@ -58,7 +55,7 @@ def child_reviews(child_id: int) -> Any:
     return render_template("reviews/child_reviews.html", child=child, today=today, tab="reviews",
                            reviews=queries.list_reviews(db.session, child),
                            items=list_items_of(db.session, child, "review"), participation=PARTICIPATION,
-                           **_child_context(child, today))
+                           **child_context(child, today))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -70,7 +67,7 @@ def record_review(child_id: int) -> Any:
         db.session, child, held_on=form.held_on.data, participation=form.participation.data,
         iro_id=form.iro_id.data, today=clock.today()),
         child=child, success="Review recorded", heading="Record a review",
-        back_url=url_for("tracking.child_items", child_id=child.id))
+        back_url=url_for("children.child_items", child_id=child.id))
 
 
 @bp.route("/<int:review_id>/edit", methods=["GET", "POST"])

@@ -61,10 +61,6 @@ def bank_holidays(year: int) -> Mapping[date, str]:
     return MappingProxyType({d: str(name) for d, name in sorted(found.items()) if d.year == year})
 
 
-def bank_holiday_name(d: date) -> str | None:
-    return bank_holidays(d.year).get(d)
-
-
 def is_working_day(d: date) -> bool:
     return d.weekday() < 5 and d not in bank_holidays(d.year)
 
@@ -326,14 +322,6 @@ class SchoolCalendar:
             return f"{name} until {last}"
         return f"{name} {first} to {last}"
 
-    def is_school_day(self, d: date) -> bool:
-        if not is_working_day(d):
-            # still insist on term dates for the academic year being asked about
-            self.require_year(academic_year_of(d))
-            return False
-        term = self.term_on(d)
-        return term is not None and not term.in_half_term(d)
-
     def school_days_after(self, start: date, n: int) -> Shift:
         """The n-th school day after ``start`` (``start`` never counts), with what was skipped."""
         if n < 0:
@@ -381,4 +369,3 @@ def _calendar_for(terms: tuple[Term, ...]) -> SchoolCalendar:
     return SchoolCalendar(terms)
 
 
-DEFAULT_CALENDAR = SchoolCalendar.of(DEFAULT_TERMS)

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from tracker import audit, clock
 from tracker.extensions import db
+from tracker.tracking.services import RecomputeResult, all_child_ids, recompute_children
 
 
 @click.group("items", help="Tracked items (due dates).")
@@ -25,8 +26,6 @@ def items_group() -> None:
 @with_appcontext
 def recompute(today: dt.datetime | None, batch: int, quiet: bool) -> None:
     """Recompute every child's tracked items (idempotent: unchanged data changes nothing)."""
-    from tracker.tracking.services import RecomputeResult, all_child_ids, recompute_children
-
     day = today.date() if today else clock.today()
     session = db.session
     audit.set_actor(session, None, label="tracker items recompute")

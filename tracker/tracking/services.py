@@ -9,14 +9,14 @@ the same day write nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracker.children.models import Child
+from tracker.tracking import registry
 from tracker.tracking.calendars import CalendarError, Term
 from tracker.tracking.engine import FactError, Item, RuleConfig, compute
 from tracker.tracking.facts import load_facts, load_terms
@@ -104,7 +104,7 @@ def error_message(error: str) -> str:
     return text if len(text) <= _ERROR_LENGTH else text[:_ERROR_LENGTH - 1] + "…"
 
 
-def _owner(item: Item, child: Child, action_owner: dict[int, int]) -> int | None:
+def _owner(item: Item, child: Any, action_owner: dict[int, int]) -> int | None:
     if item.kind == "action" and item.key.startswith("action@"):
         try:
             return action_owner.get(int(item.key.split("@", 1)[1]), child.allocated_worker_id)
@@ -115,7 +115,7 @@ def _owner(item: Item, child: Child, action_owner: dict[int, int]) -> int | None
     return child.allocated_worker_id or child.personal_adviser_id
 
 
-def _row(item: Item, child: Child, owner_id: int | None, today: dt.date) -> dict[str, Any]:
+def _row(item: Item, child: Any, owner_id: int | None, today: dt.date) -> dict[str, Any]:
     return {
         "child_id": child.id, "key": item.key, "kind": item.kind, "sequence": item.sequence, "term": item.term,
         "age": item.age, "due_on": item.due, "completed_on": item.completed, "closed_on": item.closed_on,
@@ -142,7 +142,8 @@ def recompute_children(session: Session, child_ids: Sequence[int], *, today: dt.
 def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, config: RuleConfig,
                      terms: Sequence[Term], result: RecomputeResult) -> None:
     facts = load_facts(session, ids)
-    children = {c.id: c for c in session.scalars(select(Child).where(Child.id.in_(ids)))}
+    subject = registry.subject()
+    children = {c.id: c for c in session.scalars(select(subject).where(subject.id.in_(ids)))}
     action_owner = {a: o for a, o in session.execute(select(Action.id, Action.owner_id).where(Action.child_id.in_(ids)))}
     existing: dict[tuple[int, str], Any] = {}
     for row in session.execute(select(TrackedItem.id, TrackedItem.child_id, TrackedItem.key,
@@ -197,7 +198,7 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
     if derived:
         # Core executemany: derived columns, so no version bump (that would make every
         # open form on the child look stale) and no audit row.
-        table = Child.__table__
+        table = subject.__table__
         session.execute(update(table).where(table.c.id == bindparam("child"))
                         .values({k: bindparam(k) for k in ("items_error", "open_overdue", "open_due_soon",
                                                             "next_due_on")}), derived)
@@ -213,7 +214,7 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
     result.deleted += len(stale)
 
 
-def recompute_child(session: Session, child: Child, *, today: dt.date) -> RecomputeResult:
+def recompute_child(session: Session, child: Any, *, today: dt.date) -> RecomputeResult:
     """Recompute one child's items in the caller's transaction (after a fact changed).
 
     If a PEP needs term dates that are not configured, the fact is still saved (the
@@ -231,9 +232,7 @@ def recompute_child(session: Session, child: Child, *, today: dt.date) -> Recomp
 
 
 def all_child_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Child.id).order_by(Child.id)))
+    subject = registry.subject()
+    return list(session.scalars(select(subject.id).order_by(subject.id)))
 
 
-def iter_batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]

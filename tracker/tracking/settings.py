@@ -7,41 +7,23 @@ live in the rules table and change through code review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import ConflictError, ValidationError
 from tracker.tracking.engine import RuleConfig
 from tracker.tracking.models import Setting
+from tracker.tracking.rules.config import RULE_SETTINGS, SettingSpec
 
-
-@dataclass(frozen=True)
-class SettingSpec:
-    key: str
-    label: str
-    hint: str
-    default: int
-    minimum: int
-    maximum: int
-
-
-_RULE_DEFAULTS = RuleConfig()
-
+#: Every policy setting, declared once: the rules' own (tracking.rules.config), then the
+#: alert timings, which do not change any due date.
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("due_soon_days", "Due soon window (days)",
-                "An item is 'due soon' from this many days before its due date.",
-                _RULE_DEFAULTS.due_soon_days, 0, 366),
-    SettingSpec("dental_months", "Dental check interval (months)",
-                "Months between dental checks (rules.md §3).", _RULE_DEFAULTS.dental_months, 1, 60),
-    SettingSpec("pre_proceedings_weeks", "Pre-proceedings timescale (weeks)",
-                "Weeks from the start of pre-proceedings to a decision.",
-                _RULE_DEFAULTS.pre_proceedings_weeks, 1, 104),
+    *RULE_SETTINGS,
     SettingSpec("escalate_team_manager_working_days", "Escalate to team manager after (working days overdue)",
-                "An overdue item is escalated to the team manager after this many working days.", 5, 1, 60),
+                "An overdue item is escalated to the team manager after this many working days.", 5, 1, 60,
+                feeds_rules=False),
     SettingSpec("escalate_group_manager_working_days", "Escalate to group manager after (working days overdue)",
-                "…and to the group manager after this many.", 15, 1, 120),
+                "…and to the group manager after this many.", 15, 1, 120, feeds_rules=False),
 )
 SPECS = {s.key: s for s in SETTINGS}
 
@@ -56,7 +38,7 @@ def get_settings(session: Session) -> dict[str, int]:
 
 def get_rule_config(session: Session) -> RuleConfig:
     values = get_settings(session)
-    return RuleConfig.from_mapping({k: values[k] for k in RuleConfig.keys()})
+    return RuleConfig.from_mapping({s.key: values[s.key] for s in SETTINGS if s.feeds_rules})
 
 
 def settings_version(session: Session) -> str:

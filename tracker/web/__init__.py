@@ -17,8 +17,8 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
-    redirect,
     render_template,
     request,
     url_for,
@@ -26,10 +26,17 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from tracker import audit
-from tracker.extensions import db
+from tracker import audit, clock, codes
+from tracker.db import SQLITE_WRITE_INTENT
+from tracker.errors import ConflictError, ValidationError
+from tracker.extensions import db, login_manager
+from tracker.logs import current_request_id
+from tracker.web.forms import has_hidden_characters, safe_int
+from tracker.web.nav import CHILD_TABS, NAV
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,8 +128,6 @@ class Page:
 def int_arg(name: str, *, minimum: int = 0) -> int | None:
     """A whole number from the query string (``?page=``, ``?team=``, ``?adviser=``), or
     None if it is missing or not a number in range (a huge number, a sign, text)."""
-    from tracker.web.forms import safe_int
-
     return safe_int(request.args.get(name), minimum=minimum)
 
 
@@ -181,24 +186,6 @@ def form_errors_to_fields(form: Any, errors: dict[str, str]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from tracker.auth.models import User
-    from tracker.extensions import login_manager
-
-    login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to continue."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        return user if user is not None and user.active else None
-
-    from tracker.db import SQLITE_WRITE_INTENT
-
     @app.before_request
     def _write_intent() -> None:
         g._write_intent_token = SQLITE_WRITE_INTENT.set(request.method not in ("GET", "HEAD", "OPTIONS"))
@@ -213,8 +200,6 @@ def init_app(app: Flask) -> None:
     def _refuse_hidden_characters_in_address() -> None:
         # One place for every list page and filter: PostgreSQL cannot store or compare
         # a NUL byte, and a control character in an address is never typed by a person.
-        from tracker.web.forms import has_hidden_characters
-
         if any(has_hidden_characters(k) or has_hidden_characters(v)
                for k, v in request.args.items(multi=True)):
             abort(400, description="The page address contains a hidden character that is not allowed. "
@@ -251,8 +236,6 @@ def init_app(app: Flask) -> None:
     def server_error(_e: Exception) -> tuple[str, int]:
         # Flask has logged the traceback, and every log line of this request carries the
         # same id as the reference shown here (tracker.logs).
-        from tracker.logs import current_request_id
-
         db.session.rollback()
         return render_template("errors/500.html", reference=current_request_id()), 500
 
@@ -269,15 +252,7 @@ def init_app(app: Flask) -> None:
         limit = app.config.get("MAX_CONTENT_LENGTH") or app.config["MAX_UPLOAD_MB"] * 1024 * 1024
         return render_template("errors/413.html", limit_mb=f"{limit / (1024 * 1024):g}"), 413
 
-    from tracker import clock, codes
-    from tracker.web.nav import CHILD_TABS, RECORD_BUTTONS
-
-    def record_buttons() -> list[tuple[str, str]]:
-        """The "Record …" buttons the signed-in user may use."""
-        return [(endpoint, label) for endpoint, label, capability in RECORD_BUTTONS
-                if endpoint in app.view_functions and current_user.can(capability)]
-
-    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS, record_buttons=record_buttons)
+    app.jinja_env.globals.update(codes=codes, child_tabs=CHILD_TABS)
 
     @app.template_filter("london")
     def _london(value: Any) -> str:
@@ -290,8 +265,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _inject() -> dict[str, Any]:
         return {"nav_items": _nav_items(), "service_name": app.config["SERVICE_NAME"],
-                "authority_name": app.config["AUTHORITY_NAME"],
-                "view_functions_available": app.view_functions}
+                "authority_name": app.config["AUTHORITY_NAME"]}
 
 
 class TrackerFlask(Flask):
@@ -299,8 +273,6 @@ class TrackerFlask(Flask):
     the request id (tracker.logs) that the error page shows the user as its reference."""
 
     def log_exception(self, exc_info: Any) -> None:
-        from tracker.logs import current_request_id
-
         self.logger.error("Error reference %s: %s %s", current_request_id(), request.method, request.path,
                           exc_info=exc_info)
 
@@ -308,21 +280,13 @@ class TrackerFlask(Flask):
 def _nav_items() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
-    from tracker.web.nav import NAV
-
     items = []
     for label, endpoint, capability in NAV:
         if capability != "signed_in" and not current_user.can(capability):
             continue
-        if endpoint not in current_app.view_functions:
-            continue
         items.append({"text": label, "href": url_for(endpoint),
                       "active": request.endpoint == endpoint})
     return items
-
-
-def back_to(default_endpoint: str, **kwargs: Any) -> Any:
-    return redirect(url_for(default_endpoint, **kwargs))
 
 
 def save(form: Any, action: Callable[[], Any], *, success: str | Callable[[], str]) -> tuple[bool, str | None]:
@@ -331,11 +295,6 @@ def save(form: Any, action: Callable[[], Any], *, success: str | Callable[[], st
     Returns ``(saved, conflict_message)``. On any refusal the transaction is rolled back,
     so nothing is half-saved, and the user's input stays in the form.
     """
-    from flask import flash
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from tracker.errors import ConflictError, ValidationError
-
     try:
         action()
         db.session.commit()
@@ -368,10 +327,6 @@ def submit(form: Any, action: Callable[[], Any], *, success: str | Callable[[], 
 
 
 def _domain_messages_too(form: Any, action: Callable[[], Any]) -> None:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from tracker.errors import ConflictError, ValidationError
-
     refused = {f.name: f.data for f in form if f.errors}
     for field in form:
         if field.name in refused:

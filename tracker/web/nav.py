@@ -1,5 +1,5 @@
-"""Service navigation: (label, endpoint, capability). Items whose endpoint is not
-registered are skipped, so later features add themselves by adding a line here."""
+"""Service navigation and the child record's tabs: the application's menus, by endpoint
+name (this module imports no page; a structural test builds every entry)."""
 
 NAV: list[tuple[str, str, str]] = [
     ("My children", "children.home", "signed_in"),
@@ -16,10 +16,9 @@ NAV: list[tuple[str, str, str]] = [
 ]
 
 #: Child record sub-navigation: (key, label, endpoint taking child_id).
-#: Tabs whose endpoint is not registered are skipped.
 CHILD_TABS: list[tuple[str, str, str]] = [
     ("overview", "Overview", "children.show_child"),
-    ("items", "Due dates", "tracking.child_items"),
+    ("items", "Due dates", "children.child_items"),
     ("chronology", "Chronology", "children.chronology"),
     ("care", "Care history and placements", "children.care_history"),
     ("permanence", "Permanence", "permanence.child_permanence"),
@@ -30,19 +29,4 @@ CHILD_TABS: list[tuple[str, str, str]] = [
     ("return", "SSDA903", "returns.child_return"),
     ("meetings", "Tracking meetings", "meetings.child_meetings"),
     ("history", "Audit history", "children.audit_history"),
-]
-
-#: "Record …" buttons on the child's due dates tab: (endpoint taking child_id, label,
-#: capability needed), shown to users who have the capability.
-RECORD_BUTTONS: list[tuple[str, str, str]] = [
-    ("reviews.record_review", "Record a review", "edit_case"),
-    ("health.record_health_assessment", "Record a health assessment", "edit_case"),
-    ("health.record_dental_check", "Record a dental check", "edit_case"),
-    ("health.record_sdq", "Record an SDQ score", "edit_case"),
-    ("education.record_pep", "Record a PEP", "edit_education"),
-    ("permanence.record_plan", "Record the permanence plan", "edit_case"),
-    ("permanence.record_court_event", "Record a court event", "edit_case"),
-    ("leaving_care.record_pathway_event", "Record a pathway plan event", "edit_leaving_care"),
-    ("leaving_care.record_contact", "Record a PA contact", "edit_leaving_care"),
-    ("tracking.new_action", "Add an action", "edit_case"),
 ]

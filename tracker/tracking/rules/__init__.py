@@ -6,6 +6,10 @@ them, the function that turns a child's facts into those items. This module asse
 the rows in the order the Rules page shows them and lists the functions in the order
 the engine runs them.
 
+Each family also declares the event types its rules read, with their fields
+(``EVENTS``; gathered in :data:`EVENT_TYPES`): scenario documents are checked against
+them and the fact registry's event types come from them.
+
 Statutory timescales change here, through code review and tests, not through a settings
 screen. Numbers marked *(config)* in rules.md name the :class:`RuleConfig` key that
 overrides them (``config_key``); the value in the row is the shipped default.
@@ -20,6 +24,7 @@ from typing import Any
 from . import actions, care, court, education, health, leaving_care, missing, placements
 from .config import DUE_SOON_DAYS, RuleConfig
 from .core import Ctx, Period
+from .events import EventType
 from .timescales import (
     Clock,
     Days,
@@ -37,6 +42,8 @@ __all__ = [
     "Clock",
     "DUE_SOON_DAYS",
     "Days",
+    "EVENT_TYPES",
+    "EventType",
     "EndOfTerm",
     "Months",
     "Offset",
@@ -74,6 +81,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_KIND: Mapping[str, Rule] = MappingProxyType({r.kind: r for r in RULES})
+
+#: Every event type the rules read, with its fields (each family declares its own).
+EVENT_TYPES: Mapping[str, EventType] = MappingProxyType({
+    e.name: e
+    for family in (care, health, education, placements, missing, court, leaving_care, actions)
+    for e in family.EVENTS
+})
 
 #: Rule functions run once per period of care.
 PERIOD_RULES: tuple[Callable[[Ctx, Period], None], ...] = (

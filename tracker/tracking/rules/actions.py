@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from .core import Ctx, d
+from .events import EventType, iso_date, text
 from .timescales import Clock, Days, Rule
 
 ACTION = Rule(
@@ -25,6 +27,26 @@ ACTION = Rule(
 )
 
 RULES = (ACTION,)
+
+
+def _dates_in_order(on: date, data: Mapping[str, Any]) -> str | None:
+    if data["due"] < on:
+        return f"due {data['due'].isoformat()} is before the date set"
+    if "completed" in data and data["completed"] < on:
+        return f"completed {data['completed'].isoformat()} is before the date set"
+    return None
+
+
+#: An extension for the app: an action set by a worker or manager.
+EVENTS = (
+    EventType("action", {
+        "id": (True, text),
+        "title": (True, text),
+        "due": (True, iso_date),
+        "completed": (False, iso_date),
+        "set_by": (False, text),
+    }, check=_dates_in_order),
+)
 
 
 def _as_date(value: Any) -> date | None:

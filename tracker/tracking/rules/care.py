@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from .core import SHORT_BREAK_LEGAL_STATUSES, Ctx, Period, d, period_closer, shift_text
+from .events import LEGAL_STATUSES, REASONS_CEASED, EventType, choice, code
 from .timescales import CPPCR, Clock, Months, Offset, Rule, WorkingDays
 
 REVIEW = Rule(
@@ -83,6 +84,32 @@ PERMANENCE_PLAN = Rule(
 )
 
 RULES = (REVIEW, CARE_PLAN, PERMANENCE_PLAN)
+
+PERMANENCE_PLANS = (
+    "return_home",
+    "adoption",
+    "sgo",
+    "cao",
+    "long_term_fostering",
+    "residential",
+    "independence",
+)
+
+#: Events of a period of care, and those completing its reviews and plans.
+EVENTS = (
+    EventType("entered_care", {
+        "legal_status": (False, code(LEGAL_STATUSES, "a 903 legal status code (codes.md 6.2)")),
+    }),
+    EventType("legal_status_changed", {
+        "legal_status": (True, code(LEGAL_STATUSES, "a 903 legal status code (codes.md 6.2)")),
+    }),
+    EventType("left_care", {
+        "reason": (False, code(REASONS_CEASED, "a 903 reason episode ceased code (codes.md 6.6)")),
+    }),
+    EventType("review_held"),
+    EventType("care_plan_completed"),
+    EventType("permanence_plan_agreed", {"plan": (False, choice(PERMANENCE_PLANS))}),
+)
 
 
 def care_planning(ctx: Ctx, p: Period) -> None:

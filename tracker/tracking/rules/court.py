@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from .core import Ctx, d
+from .events import EventType, int_between, name_like
 from .timescales import Clock, Rule, Weeks, WeeksBeginningWith
 
 PRE_PROCEEDINGS = Rule(
@@ -64,6 +65,16 @@ RULES = (PRE_PROCEEDINGS, PROCEEDINGS)
 MAX_EXTENSION_WEEKS = PROCEEDINGS.offset_of("extension").n
 #: The statutory limit on care proceedings in weeks, for labels ("the 26-week timetable").
 PROCEEDINGS_WEEKS = PROCEEDINGS.offset_of("first").n
+
+FINAL_ORDERS_EXAMPLES = ("care_order", "placement_order", "sgo", "cao", "no_order")
+
+EVENTS = (
+    EventType("pre_proceedings_started"),
+    EventType("pre_proceedings_ended"),
+    EventType("proceedings_issued"),
+    EventType("proceedings_extended", {"weeks": (True, int_between(1, MAX_EXTENSION_WEEKS))}),
+    EventType("final_order", {"order": (False, name_like(FINAL_ORDERS_EXAMPLES, "an order name"))}),
+)
 
 
 def pre_proceedings_due(started: date, config: Any | None = None) -> date:

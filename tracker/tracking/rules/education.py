@@ -13,6 +13,7 @@ from ..calendars import (
     academic_years_between,
 )
 from .core import Ctx, Event, Period, d, period_closer, shift_text
+from .events import EventType
 from .timescales import EDUCATION_GUIDANCE, Clock, EndOfTerm, Rule, SchoolDays
 
 INITIAL_PEP = Rule(
@@ -58,6 +59,8 @@ PEP = Rule(
 )
 
 RULES = (INITIAL_PEP, PEP)
+
+EVENTS = (EventType("pep_held"),)
 
 
 def education(ctx: Ctx, p: Period) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..calendars import Shift
 from .core import Ctx, Period, chain, d, period_closer, shift_text
+from .events import EventType, choice, int_between
 from .timescales import CPPCR, HEALTH_GUIDANCE, Clock, Months, Offset, Rule, WorkingDays
 
 INITIAL_HEALTH_ASSESSMENT = Rule(
@@ -96,6 +97,14 @@ SDQ = Rule(
 )
 
 RULES = (INITIAL_HEALTH_ASSESSMENT, REVIEW_HEALTH_ASSESSMENT, DENTAL_CHECK, SDQ)
+
+HEALTH_KINDS = ("initial", "review")
+
+EVENTS = (
+    EventType("health_assessment", {"kind": (True, choice(HEALTH_KINDS))}),
+    EventType("dental_check"),
+    EventType("sdq", {"score": (False, int_between(0, 40))}),
+)
 
 
 def health(ctx: Ctx, p: Period) -> None:

@@ -11,6 +11,7 @@ from datetime import date
 from ..calendars import Shift, add_months
 from .core import Ctx, Event, chain, d
 from .eligibility import ELIGIBILITY, Spell, spells, status, support_ends
+from .events import ACCOMMODATION_CODE, ACTIVITIES, IN_TOUCH, EventType, boolean, code
 from .timescales import CARE_LEAVERS_REGS, CPPCR, Clock, Days, Months, Offset, Rule
 
 NEEDS_ASSESSMENT = Rule(
@@ -126,6 +127,22 @@ RULES = (
     PA_CONTACT,
     PA_VISIT_AFTER_MOVE,
     BIRTHDAY_DATA,
+)
+
+EVENTS = (
+    EventType("needs_assessment_completed"),
+    EventType("pathway_plan_completed"),
+    EventType("pathway_plan_reviewed"),
+    EventType("pa_contact"),
+    EventType("pa_extended_to_25"),
+    EventType("accommodation_changed", {"accommodation": (False, ACCOMMODATION_CODE),
+                                        "suitable": (False, boolean)}),
+    EventType("care_leaver_data_recorded", {
+        "in_touch": (False, code(IN_TOUCH, "one of YES, NO, REFU (or DIED, NREQ, RHOM)")),
+        "activity": (False, code(ACTIVITIES, "a 903 activity code (codes.md 6.8)")),
+        "accommodation": (False, ACCOMMODATION_CODE),
+        "suitable": (False, boolean),
+    }),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from .core import Ctx, Event, FactError, d
+from .events import EventType, choice
 from .timescales import MISSING_GUIDANCE, Clock, Days, Rule
 
 RETURN_HOME_INTERVIEW = Rule(
@@ -30,6 +31,14 @@ RULES = (RETURN_HOME_INTERVIEW,)
 
 #: The codes a missing episode's ``kind`` may take (903 MISSING).
 KINDS = (RETURN_HOME_INTERVIEW.params["missing"], RETURN_HOME_INTERVIEW.params["away"])
+
+INTERVIEW_OUTCOMES = ("held", "declined")
+
+EVENTS = (
+    EventType("missing_started", {"kind": (True, choice(KINDS))}),
+    EventType("missing_ended"),
+    EventType("return_home_interview", {"outcome": (False, choice(INTERVIEW_OUTCOMES))}),
+)
 
 
 def episodes_of(ctx: Ctx) -> list[tuple[Event, Event | None]]:

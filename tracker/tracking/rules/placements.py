@@ -8,6 +8,7 @@ from datetime import date
 
 from ..calendars import Shift
 from .core import Ctx, Event, FactError, Period, chain, d, shift_text
+from .events import PLACEMENT_TYPES, EventType, boolean, code
 from .timescales import CPPCR, Clock, Days, Months, Offset, Rule, Weeks, WorkingDays
 
 PLACEMENT_PLAN = Rule(
@@ -54,6 +55,17 @@ VISIT = Rule(
 )
 
 RULES = (PLACEMENT_PLAN, VISIT)
+
+EVENTS = (
+    EventType("placement_started", {
+        "placement_type": (True, code(PLACEMENT_TYPES, "a 903 placement type code (codes.md 6.4)")),
+        "long_term": (False, boolean),
+        "temporary_approval": (False, boolean),
+    }),
+    EventType("placement_ended"),
+    EventType("placement_plan_completed"),
+    EventType("visit"),
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Administration: scheduled jobs, their last runs, and the email outbox."""
+"""Administration: scheduled jobs, their last runs, and the email outbox (the admin
+home's health panel). Here rather than in ``jobs``, which knows no domain: the page
+shows the alerts' outbox and health too."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from tracker.alerts.models import EMAIL_STATUSES, OutboxEmail
 from tracker.auth.roles import RUN_JOBS
 from tracker.errors import ValidationError
 from tracker.extensions import db
+from tracker.jobs import queries as job_queries
 from tracker.jobs.registry import load_jobs
 from tracker.web import paginate, requires
 
@@ -37,8 +40,8 @@ def index() -> Any:
     daily = [name for name, job in jobs.items() if job.per_day]
     return render_template(
         "admin/jobs.html", jobs=jobs, config=current_app.config, health=queries.get_health(db.session, current_app.config),
-        last_runs=queries.last_runs(db.session), last_failures=queries.last_failures(db.session),
-        next_runs=queries.next_run_times(db.session), recent=queries.list_recent_runs(db.session, daily),
+        last_runs=job_queries.last_runs(db.session), last_failures=job_queries.last_failures(db.session),
+        next_runs=job_queries.next_run_times(db.session), recent=job_queries.list_recent_runs(db.session, daily),
         outbox_counts=queries.count_outbox(db.session), outbox=paginate(queries.list_outbox(status)),
         status=status, statuses=EMAIL_STATUSES, mail_server=current_app.config.get("MAIL_SERVER"))
 

@@ -1,5 +1,4 @@
-"""Actions: agreed at a tracking meeting, a review or a pathway plan, with an owner and a
-due date; each is a tracked item like any other. Services: explicit arguments, never
+"""Adding, completing and deleting actions. Services: explicit arguments, never
 read the request or commit, raise ValidationError, recompute the child's items."""
 
 from __future__ import annotations
