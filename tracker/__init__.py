@@ -135,6 +135,8 @@ BLUEPRINTS = (
     "tracker.health.views",
     "tracker.education.views",
     "tracker.permanence.views",
+    "tracker.visits.views",
+    "tracker.missing.views",
     "tracker.leaving_care.views",
     "tracker.alerts.views",
     "tracker.alerts.admin",

@@ -137,6 +137,9 @@ PLACEMENT_TYPE = CodeList("placement type", [
 TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
 ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
 FOSTER_PLACEMENTS = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
+#: Fostered with a relative or friend (a "connected person"): the placements a temporary
+#: approval under CPPCR reg 24 can be for.
+CONNECTED_PERSON_PLACEMENTS = frozenset({"U1", "U2", "U3"})
 #: Minimum age for placement types (codes.md §6.4, rules 371–374).
 PLACEMENT_MIN_AGE = {"H5": 16, "K3": 16, "R5": 10, "S1": 4, "P3": 14}
 

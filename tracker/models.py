@@ -17,6 +17,7 @@ from tracker.leaving_care.models import (  # noqa: F401
     Tenancy,
 )
 from tracker.meetings.models import Meeting, MeetingDecision, WeeklySnapshot  # noqa: F401
+from tracker.missing.models import MissingEpisode  # noqa: F401
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan  # noqa: F401
 from tracker.reports.models import Benchmark  # noqa: F401
 from tracker.returns.models import (  # noqa: F401
@@ -24,7 +25,6 @@ from tracker.returns.models import (  # noqa: F401
     AdoptionReturn,
     ChildReturnDetail,
     DeprivationOfLiberty,
-    MissingEpisode,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,
@@ -32,3 +32,4 @@ from tracker.returns.models import (  # noqa: F401
 )
 from tracker.reviews.models import Review  # noqa: F401
 from tracker.tracking.models import Action, Setting, TrackedItem  # noqa: F401
+from tracker.visits.models import CarePlan, PlacementPlan, Visit  # noqa: F401

@@ -8,13 +8,13 @@ from typing import Any
 from tracker.children.models import Child, LegalStatus, Placement
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.leaving_care.models import CareLeaverRecord
+from tracker.missing.models import MissingEpisode
 from tracker.permanence.models import PermanenceMilestone
 from tracker.returns.models import (
     AdoptionDecisionReversal,
     AdoptionReturn,
     ChildReturnDetail,
     DeprivationOfLiberty,
-    MissingEpisode,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,

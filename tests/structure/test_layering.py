@@ -67,7 +67,8 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("identity and jobs", {"auth", "jobs"}),
     ("rules engine and tracked items", {"tracking"}),
     ("the child record", {"children"}),
-    ("fact domains", {"actions", "education", "health", "leaving_care", "permanence", "placements", "reviews"}),
+    ("fact domains", {"actions", "education", "health", "leaving_care", "missing", "permanence", "placements",
+                      "reviews", "visits"}),
     ("features across domains", {"alerts", "meetings", "reports", "returns"}),
     ("application", {"tracker", "casework_demo", "cli", "commands", "demo", "gunicorn_conf", "models", "probes"}),
 )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -157,6 +158,12 @@ class Placement(Audited, Versioned, Base):
     carer_ref: Mapped[str | None] = mapped_column(String(30))
     #: 903 REASON_PLACE_CHANGE, when the placement ended.
     end_reason: Mapped[str | None] = mapped_column(String(6))
+    #: Intended to last until the child is 18 (CPPCR reg 28(2)(c)): after the first year,
+    #: visits are due every 3 months instead of every 6 weeks.
+    long_term: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: With a connected person approved temporarily (CPPCR reg 24): weekly visits until
+    #: the first review.
+    temporary_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     child: Mapped[Child] = relationship()
 

@@ -20,6 +20,12 @@ class PlacementForm(VersionedForm):
     over_20_miles = BooleanField("More than 20 miles from the child's home", widget=GovCheckboxInput())
     outside_authority = BooleanField("Outside the authority's boundary", widget=GovCheckboxInput())
     emergency = BooleanField("Emergency placement", widget=GovCheckboxInput())
+    long_term = BooleanField("Long-term placement (meant to last until the child is 18)", widget=GovCheckboxInput(),
+                             description="After its first year, visits are due every 3 months instead of 6 weeks")
+    temporary_approval = BooleanField("Connected person with temporary approval (regulation 24)",
+                                      widget=GovCheckboxInput(),
+                                      description="A relative or friend approved temporarily: visits are due "
+                                                  "weekly until the first review")
     weekly_cost = StringField("Weekly cost (£)", widget=GovTextInput(), validators=[OptionalV()],
                               description="In pounds a week, like 850.00")
     carer_ref = StringField("Carer reference", widget=GovTextInput(), validators=[OptionalV(), MaxLength(30)],
@@ -31,8 +37,8 @@ class PlacementForm(VersionedForm):
 
     #: The fields the services take (a form subclass may add its own).
     SERVICE_FIELDS = ("start_on", "end_on", "placement_type", "provider", "postcode_district", "over_20_miles",
-                      "outside_authority", "emergency", "weekly_cost", "carer_ref", "end_reason",
-                      "previous_end_reason")
+                      "outside_authority", "emergency", "long_term", "temporary_approval", "weekly_cost",
+                      "carer_ref", "end_reason", "previous_end_reason")
 
     def data_for_service(self) -> dict[str, object]:
         """What the user sent, for the fields this form has."""

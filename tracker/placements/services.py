@@ -15,9 +15,11 @@ from tracker import codes
 from tracker.children.models import Child, Placement
 from tracker.children.services import _check_date, check_version
 from tracker.errors import ValidationError
+from tracker.tracking.services import recompute_child
 
 _FIELDS = ("start_on", "end_on", "placement_type", "provider", "postcode_district", "over_20_miles",
-           "outside_authority", "emergency", "weekly_cost", "carer_ref", "end_reason")
+           "outside_authority", "emergency", "long_term", "temporary_approval", "weekly_cost", "carer_ref",
+           "end_reason")
 
 #: The most a week's placement is taken to cost: anything above is a typing error (the
 #: dearest secure and residential placements cost a few thousand pounds a week).
@@ -68,6 +70,9 @@ def _validate(session: Session, child: Child, data: dict[str, Any], *, today: dt
         errors["end_reason"] = "Only give a reason for ending when the placement has an end date"
     elif end_reason == "CUSTOD" and end and child.age_on(end) < 10:
         errors["end_reason"] = "Custody (CUSTOD) is not possible under 10"
+    if data.get("temporary_approval") and ptype and ptype not in codes.CONNECTED_PERSON_PLACEMENTS:
+        errors["temporary_approval"] = ("Temporary approval (regulation 24) is only for a child fostered with a "
+                                        "relative or friend (U1, U2 or U3)")
     if start and ptype in codes.PLACEMENT_MIN_AGE and "placement_type" not in errors:
         min_age = codes.PLACEMENT_MIN_AGE[ptype]
         if child.age_on(start) < min_age:
@@ -119,7 +124,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         out["postcode_district"] = (out["postcode_district"] or "").strip().upper() or None
     if "weekly_cost" in out:
         out["weekly_cost"] = parse_weekly_cost(out["weekly_cost"])[0]
-    for k in ("over_20_miles", "outside_authority", "emergency"):
+    for k in ("over_20_miles", "outside_authority", "emergency", "long_term", "temporary_approval"):
         if k in out:
             out[k] = bool(out[k])
     return out
@@ -156,6 +161,7 @@ def start_placement(session: Session, child: Child, data: dict[str, Any], *, tod
         placement = Placement(child=child, **_clean(data))
         session.add(placement)
         session.flush()
+    recompute_child(session, child, today=today)  # a placement starts its plan and visit clocks
     return placement
 
 
@@ -169,6 +175,7 @@ def update_placement(session: Session, placement: Placement, data: dict[str, Any
     for k, v in _clean(merged).items():
         setattr(placement, k, v)
     session.flush()
+    recompute_child(session, placement.child, today=today)
     return placement
 
 
@@ -239,6 +246,7 @@ def delete_placement(session: Session, placement: Placement, *, today: dt.date,
     if deletion.refused:
         raise ValidationError({"_form": deletion.refused})
     previous = deletion.reopens
+    child = placement.child
     end_on, end_reason = placement.end_on, placement.end_reason
     session.delete(placement)
     session.flush()
@@ -250,4 +258,5 @@ def delete_placement(session: Session, placement: Placement, *, today: dt.date,
                                    + "; ".join(errors.values())})
         previous.end_on, previous.end_reason = end_on, end_reason
         session.flush()
+    recompute_child(session, child, today=today)
     return deletion

@@ -81,6 +81,8 @@ def describe(p: Placement) -> list[tuple[str, str]]:
             ("From", f"{p.start_on:%d/%m/%Y}"), ("To", f"{p.end_on:%d/%m/%Y}" if p.end_on else "Current"),
             ("Provider", p.provider or "Not applicable"), ("Carer reference", p.carer_ref or ""),
             ("Weekly cost", f"£{p.weekly_cost:,.2f}" if p.weekly_cost is not None else ""),
+            ("Long term", "Yes" if p.long_term else "No"),
+            ("Temporary approval", "Yes" if p.temporary_approval else "No"),
             ("End reason", codes.REASON_PLACE_CHANGE.label(p.end_reason) or "Not ended")]
 
 

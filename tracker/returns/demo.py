@@ -33,13 +33,13 @@ from tracker.codes import (
     TEMPORARY_PLACEMENTS,
     collection_year,
 )
+from tracker.missing.models import MissingEpisode
 from tracker.returns.facts import ReturnFacts, load_facts
 from tracker.returns.models import (
     AdoptionDecisionReversal,
     AdoptionReturn,
     ChildReturnDetail,
     DeprivationOfLiberty,
-    MissingEpisode,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,

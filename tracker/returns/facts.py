@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.leaving_care.models import CareLeaverRecord
+from tracker.missing.models import MissingEpisode
 from tracker.permanence.models import PermanenceMilestone
 from tracker.returns.models import (
     AdoptionDecisionReversal,
     AdoptionReturn,
     ChildReturnDetail,
     DeprivationOfLiberty,
-    MissingEpisode,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,

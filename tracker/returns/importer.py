@@ -30,6 +30,7 @@ from tracker import audit, clock
 from tracker.audit.models import AuditEvent
 from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.leaving_care.models import CareLeaverRecord
+from tracker.missing.models import MissingEpisode
 from tracker.permanence.models import PermanenceMilestone
 from tracker.returns.episodes import derive_episodes, episodes_in_year
 from tracker.returns.export import build_return, header_row
@@ -39,7 +40,6 @@ from tracker.returns.models import (
     AdoptionReturn,
     ChildReturnDetail,
     DeprivationOfLiberty,
-    MissingEpisode,
     Oc2Record,
     PlacementReturnDetail,
     PreviousPermanence,

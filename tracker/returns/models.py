@@ -1,11 +1,11 @@
 """Data the SSDA903 return carries that the case records do not: the fields of the
-Header, UASC, OC2, AD1, PlacedAdoption, PrevPerm, Missing, SWEpisodes and DoLo tables,
+Header, UASC, OC2, AD1, PlacedAdoption, PrevPerm, SWEpisodes and DoLo tables,
 and the full postcodes and Ofsted URN of each placement (Episodes HOME_POST, PL_POST,
 URN).
 
 Everything the tracker already records in 903 terms (children, periods of care, legal
-statuses, placements, reviews, health, permanence milestones, care-leaver birthday data)
-stays where it is; these tables hold only the rest, keyed by child (and by placement for
+statuses, placements, reviews, health, permanence milestones, care-leaver birthday data,
+missing episodes: ``tracker.missing``) stays where it is; these tables hold only the rest, keyed by child (and by placement for
 the postcodes), so the return is an export of both and an import can fill both.
 Codes keep their official 903 values (``tracker.returns.codes``).
 """
@@ -44,7 +44,6 @@ ADOPTER_SEXES = ("M1", "F1", "MM", "FF", "MF")
 ADOPTER_LEGAL_STATUSES = ("L0", "L11", "L12", "L2", "L3", "L4")
 PLACED_CEASED_REASONS = ("RD1", "RD2", "RD3", "RD4")
 PREVIOUS_PERMANENCE = ("P1", "P2", "P3", "P4", "Z1")
-MISSING_KINDS = ("M", "A")
 SW_REASONS = ("MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
               "OTHERS")
 
@@ -173,23 +172,6 @@ class PreviousPermanence(Audited, Versioned, Base):
     la_code: Mapped[str | None] = mapped_column(String(3))
     #: DATE_PERM as returned: dd/mm/YYYY, where any part may be "zz" if unknown.
     order_date: Mapped[str | None] = mapped_column(String(10))
-
-
-class MissingEpisode(Audited, Versioned, Base):
-    """Missing: M missing from care, A away from placement without authorisation."""
-
-    __tablename__ = "missing_episodes"
-    __table_args__ = (
-        UniqueConstraint("child_id", "start_on"),
-        CheckConstraint(_in("kind", MISSING_KINDS, nullable=False), name="kind"),
-        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(1))
-    start_on: Mapped[dt.date]
-    end_on: Mapped[dt.date | None]
 
 
 class SocialWorkerEpisode(Audited, Versioned, Base):

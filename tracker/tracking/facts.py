@@ -39,9 +39,14 @@ def load_facts(session: Session, child_ids: Sequence[int]) -> dict[int, ChildFac
     return out
 
 
-def _rows(session: Session, model: Any, ids: Sequence[int]) -> dict[int, list[Any]]:
+def _rows(session: Session, fact: registry.Fact, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """A fact's rows for these children, in date order (then as recorded): a row's events
+    of one day come before a later row's (a missing episode that ends the day the next
+    one starts)."""
+    model = fact.model
     by_child: dict[int, list[Any]] = defaultdict(list)
-    for row in session.scalars(select(model).where(model.child_id.in_(ids))):
+    for row in session.scalars(select(model).where(model.child_id.in_(ids))
+                               .order_by(getattr(model, fact.on), model.id)):
         by_child[row.child_id].append(row)
     return by_child
 
@@ -50,7 +55,7 @@ def _load_chunk(session: Session, ids: Sequence[int]) -> dict[int, ChildFacts]:
     subject = registry.subject()
     children = {c.id: c for c in session.scalars(select(subject).where(subject.id.in_(ids)))}
     feeding = [f for f in registry.facts() if f.event_types]
-    tables = {f.model: _rows(session, f.model, ids) for f in feeding}
+    tables = {f.model: _rows(session, f, ids) for f in feeding}
     out = {}
     for cid, child in children.items():
         mine = {model: rows.get(cid, []) for model, rows in tables.items()}

@@ -21,16 +21,10 @@ from tracker.tracking.calendars import CalendarError, Term
 from tracker.tracking.engine import FactError, Item, RuleConfig, compute
 from tracker.tracking.facts import load_facts, load_terms
 from tracker.tracking.models import Action, TrackedItem
-from tracker.tracking.rules import RULES_BY_KIND
 from tracker.tracking.settings import get_rule_config
 
 #: Items a personal adviser owns once the young person has a PA.
 PA_KINDS = frozenset({"pathway_plan_review", "pa_contact", "pa_visit_after_move", "care_leaver_birthday_data"})
-#: Kinds of rules.md §9 whose completing facts cannot be recorded in the app yet (visits,
-#: care and placement plans, return home interviews come with their recording pages);
-#: until then the app does not track them, or every child would show items nobody can do.
-NOT_RECORDED_YET = frozenset({"care_plan", "placement_plan", "visit", "return_home_interview"})
-APP_KINDS = frozenset(RULES_BY_KIND) - NOT_RECORDED_YET
 _ERROR_LENGTH = 200  # children.items_error
 _FIELDS = ("kind", "sequence", "term", "age", "due_on", "completed_on", "closed_on", "status", "is_open",
            "explanation", "completed_by", "owner_id", "team_id")
@@ -158,7 +152,7 @@ def _recompute_chunk(session: Session, ids: Sequence[int], *, today: dt.date, co
         child = children[cid]
         result.children += 1
         try:
-            computed = compute(child_facts, today, config, terms, strict_terms=False, kinds=APP_KINDS)
+            computed = compute(child_facts, today, config, terms, strict_terms=False)
         except (CalendarError, FactError) as exc:
             # Never guess: keep the child's items as they were and report it.
             result.errors[cid] = str(exc)

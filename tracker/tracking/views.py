@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.tracking import queries, registry
 from tracker.tracking import settings as settings_mod
 from tracker.tracking.rules import RULES
-from tracker.tracking.services import NOT_RECORDED_YET, all_child_ids, recompute_children
+from tracker.tracking.services import all_child_ids, recompute_children
 from tracker.web import requires, submit
 from tracker.web.forms import MAX_INT, Form, safe_int
 
@@ -33,7 +33,7 @@ def _labels() -> dict[str, Any]:
 def rules_page() -> Any:
     values = settings_mod.get_settings(db.session)
     return render_template("tracking/rules.html", rules=RULES, values=values, specs=settings_mod.SPECS,
-                           config=settings_mod.get_rule_config(db.session), not_tracked=NOT_RECORDED_YET)
+                           config=settings_mod.get_rule_config(db.session))
 
 
 class WholeNumberField(IntegerField):
