@@ -1,4 +1,6 @@
-"""Demo casework: reviews, health, PEPs, permanence and court events for the demo children.
+"""Demo casework: reviews, health, PEPs, permanence and court events for the demo children,
+and (a hook of its own, run last) visits, care and placement plans and return home
+interviews.
 
 Loaded by ``tracker.demo`` (a ``DEMO_HOOKS`` entry) after the children and their care
 histories exist. Everything here passes the same checks the forms apply: dated inside a
@@ -23,17 +25,22 @@ from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
 from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
-from tracker.codes import ADOPTION_PLACEMENTS
+from tracker.codes import ADOPTION_PLACEMENTS, CONNECTED_PERSON_PLACEMENTS
 from tracker.education.models import Pep, TermDate
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
+from tracker.missing.models import MissingEpisode
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
 from tracker.reviews.models import Review
 from tracker.tracking.calendars import add_months, add_working_days, birthday
 from tracker.tracking.models import Action
+from tracker.tracking.rules import clock
 from tracker.tracking.rules.court import MAX_EXTENSION_WEEKS, proceedings_due
+from tracker.visits.models import CarePlan, PlacementPlan, Visit
 
 PARTICIPATION_WEIGHTS = [("PN1", 8), ("PN2", 2), ("PN3", 1), ("PN4", 2), ("PN5", 2), ("PN6", 2), ("PN7", 1)]
 FIRST_WORKER = "sw1@demo.invalid"
+#: Long-term fostering placements (903 PLACE U1 and U4): long term by definition.
+LONG_TERM_FOSTERING = ("U1", "U4")
 
 
 def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> None:
@@ -259,3 +266,165 @@ def _action(session: Session, rng: random.Random, child: Child, today: dt.date) 
     session.add(Action(child_id=child.id, title=title, owner_id=child.allocated_worker_id,
                        due_on=created + dt.timedelta(days=rng.randint(10, 60)), source="meeting",
                        created_on=created, created_by_id=child.allocated_worker_id))
+
+
+# Visits, care and placement plans, return home interviews ------------------------------
+#
+# The dates come from the rules table's own offsets (``clock``), so the demo meets the
+# statutory timescales the engine checks: most on time, some late, some chains stopped.
+
+SHORT_BREAKS = ("V3", "V4")
+
+
+def add_visits_and_plans(session: Session, rng: random.Random, today: dt.date) -> None:
+    """A ``DEMO_HOOKS`` entry, run last (the missing episodes exist by then; the hooks
+    before it draw the same numbers as before it existed). Marks long-term and temporarily
+    approved placements, then records care plans, placement plans, statutory visits and
+    return home interviews."""
+    r = random.Random(rng.random())
+    first_worker = session.scalar(select(User.id).where(User.email == FIRST_WORKER))
+    fallback = session.scalar(select(User.id).where(User.role == "social_worker").order_by(User.id).limit(1))
+    reviews: dict[int, list[dt.date]] = {}
+    for child_id, held_on in session.execute(select(Review.child_id, Review.held_on)):
+        reviews.setdefault(child_id, []).append(held_on)
+    visit_overdue_for_first_worker = False
+    for n, child in enumerate(session.scalars(select(Child).order_by(Child.id)).all()):
+        statuses = sorted(child.legal_statuses, key=lambda s: s.start_on)
+        placements = list(session.scalars(select(Placement).where(Placement.child_id == child.id)
+                                          .order_by(Placement.start_on, Placement.id)))
+        _placement_flags(r, placements, statuses)
+        visitor = child.allocated_worker_id or fallback
+        force = (not visit_overdue_for_first_worker and child.allocated_worker_id == first_worker
+                 and any(p.end_on is None and p.start_on < today - dt.timedelta(days=21) for p in placements))
+        visit_days: set[dt.date] = set()
+        plan_days: set[dt.date] = set()
+        for period in sorted(child.care_periods, key=lambda p: p.start_on):
+            if _status_on(statuses, period.start_on) in SHORT_BREAKS:
+                continue  # short breaks: reviews only (none in the demo, but never guess)
+            _care_plan(session, r, child, period, today)
+            stop = min(period.end_on or today, today)
+            for p in placements:
+                if not (period.start_on <= p.start_on < (period.end_on or dt.date.max)):
+                    continue
+                last_day = min(p.end_on or today, today)
+                _placement_plan(session, r, child, p, last_day, plan_days)
+                visits = _visit_dates(r, p, last_day, stop, statuses, reviews.get(child.id, []))
+                if p.end_on is None and visits and (force or r.random() < 0.08):
+                    visits = _lapse(p, visits, today, statuses, reviews.get(child.id, []))
+                for on in visits:
+                    if on in visit_days:
+                        continue
+                    visit_days.add(on)
+                    alone = child.age_on(on) >= 5 and r.random() < 0.85
+                    who = visitor if r.random() < 0.9 else (fallback or visitor)
+                    session.add(Visit(child_id=child.id, visited_on=on, seen_alone=alone, visited_by_id=who))
+        visit_overdue_for_first_worker = visit_overdue_for_first_worker or force
+        if n % 500 == 499:
+            session.flush()
+    _interviews(session, r, today)
+    session.flush()
+
+
+def _status_on(statuses: Sequence[LegalStatus], day: dt.date) -> str | None:
+    code = None
+    for s in statuses:
+        if s.start_on <= day:
+            code = s.code
+    return code
+
+
+def _placement_flags(r: random.Random, placements: Sequence[Placement], statuses: Sequence[LegalStatus]) -> None:
+    for p in placements:
+        # Long-term fostering placements are long term by definition; some children's homes are too.
+        if p.placement_type in LONG_TERM_FOSTERING or (
+                p.placement_type == "K2" and _status_on(statuses, p.start_on) == "C2" and r.random() < 0.3):
+            p.long_term = True
+        # A relative or friend taken on in a hurry is approved temporarily at first.
+        if p.placement_type in CONNECTED_PERSON_PLACEMENTS and not p.long_term and r.random() < 0.4:
+            p.temporary_approval = True
+
+
+def _care_plan(session: Session, r: random.Random, child: Child, period: CarePeriod, today: dt.date) -> None:
+    if r.random() < 0.05:
+        return  # never written: overdue (or closed when care ended)
+    due = clock("care_plan", "first").apply(period.start_on)
+    late = r.random() < 0.1
+    on = due + dt.timedelta(days=r.randint(3, 25)) if late else period.start_on + dt.timedelta(
+        days=r.randint(0, max(0, (due - period.start_on).days)))
+    if on <= min(period.end_on or today, today):
+        session.add(CarePlan(child_id=child.id, completed_on=on))
+
+
+def _placement_plan(session: Session, r: random.Random, child: Child, p: Placement, last_day: dt.date,
+                    taken: set[dt.date]) -> None:
+    if r.random() < 0.05:
+        return
+    due = clock("placement_plan", "first").apply(p.start_on)
+    late = r.random() < 0.1
+    on = due + dt.timedelta(days=r.randint(2, 20)) if late else p.start_on + dt.timedelta(
+        days=r.randint(0, max(0, (due - p.start_on).days)))
+    if on in taken:
+        on += dt.timedelta(days=1)
+    # The plan belongs to the placement current that day: before the next one starts.
+    if on <= last_day and (p.end_on is None or on < p.end_on):
+        taken.add(on)
+        session.add(PlacementPlan(child_id=child.id, completed_on=on))
+
+
+def _next_visit_due(p: Placement, visit_on: dt.date, statuses: Sequence[LegalStatus],
+                    reviews: Sequence[dt.date]) -> dt.date:
+    """When the next visit falls due after one on ``visit_on`` (rules.md §9, with the
+    rules table's offsets)."""
+    weekly = p.temporary_approval or (p.placement_type == "P1" and _status_on(statuses, visit_on) == "C1")
+    if weekly:
+        reviewed = any(p.start_on <= held <= visit_on for held in reviews)
+        return clock("visit", "after_review" if reviewed else "weekly").apply(visit_on)
+    if visit_on < clock("visit", "first_year_ends").apply(p.start_on):
+        return clock("visit", "first_year").apply(visit_on)
+    return clock("visit", "long_term" if p.long_term else "after_first_year").apply(visit_on)
+
+
+def _visit_dates(r: random.Random, p: Placement, last_day: dt.date, stop: dt.date,
+                 statuses: Sequence[LegalStatus], reviews: Sequence[dt.date]) -> list[dt.date]:
+    """Visits while the placement lasts: each a few days before its due date, sometimes
+    late; the next one falls due from the day it actually happened."""
+    out: list[dt.date] = []
+    due = clock("visit", "first").apply(p.start_on)
+    end = min(last_day, stop)
+    while True:
+        late = r.random() < 0.12
+        on = due + dt.timedelta(days=r.randint(1, 12)) if late else due - dt.timedelta(days=r.randint(0, 4))
+        on = max(on, (out[-1] if out else p.start_on) + dt.timedelta(days=1))
+        # A visit belongs to the placement current that day: before a move, or up to the last day.
+        if on > end or (p.end_on is not None and on >= p.end_on):
+            return out
+        out.append(on)
+        due = _next_visit_due(p, on, statuses, reviews)
+
+
+def _lapse(p: Placement, visits: list[dt.date], today: dt.date, statuses: Sequence[LegalStatus],
+           reviews: Sequence[dt.date]) -> list[dt.date]:
+    """Drop the latest visits until the next one is at least a few days overdue (a chain
+    that stopped: the worker's home page and the meeting pack have something to find)."""
+    visits = list(visits)
+    while visits and _next_visit_due(p, visits[-1], statuses, reviews) >= today - dt.timedelta(days=3):
+        visits.pop()
+    return visits
+
+
+def _interviews(session: Session, r: random.Random, today: dt.date) -> None:
+    """Return home interviews after the demo's missing episodes (the return's own demo
+    records the episodes): mostly within 72 hours, some late, a few not recorded."""
+    for episode in session.scalars(select(MissingEpisode).where(MissingEpisode.kind == "M",
+                                                                MissingEpisode.end_on.is_not(None))
+                                   .order_by(MissingEpisode.id)):
+        assert episode.end_on is not None
+        if r.random() < 0.08:
+            continue
+        due = clock("return_home_interview", "first").apply(episode.end_on)
+        on = due + dt.timedelta(days=r.randint(1, 8)) if r.random() < 0.15 else episode.end_on + dt.timedelta(
+            days=r.randint(0, max(0, (due - episode.end_on).days)))
+        if on > today:
+            continue
+        episode.interview = r.choices(("held", "declined", "offered"), (14, 4, 1))[0]
+        episode.interview_on = on

@@ -49,7 +49,8 @@ WORKERS = ["Sam Okoye", "Priya Shah", "Tom Barker", "Rachel Green", "Daniel Adey
 #: and their care histories exist (e.g. reviews and health for children in care, pathway
 #: plans and accommodation for care leavers, the return's own records).
 DEMO_HOOKS: tuple[Callable[[Session, random.Random, dt.date], None], ...] = (
-    casework_demo.add_demo_records, leaving_care_demo.add_demo_records, returns_demo.add_demo_records)
+    casework_demo.add_demo_records, leaving_care_demo.add_demo_records, returns_demo.add_demo_records,
+    casework_demo.add_visits_and_plans)
 
 
 def demo_is_loaded(session: Session) -> bool:

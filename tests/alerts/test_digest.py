@@ -21,8 +21,9 @@ def _count(session, model) -> int:
 
 def _cases(factory, session, authority):
     """Worker: one child whose first review, health assessment and PEP are overdue
-    (entered care Mon 7 Sep 2026: due 20 working days later, Mon 5 Oct), one child with an
-    action due in two days. Other worker: nothing due for weeks."""
+    (entered care Mon 7 Sep 2026: due 20 working days later, Mon 5 Oct), and the care plan
+    (10 working days: Mon 21 Sep), one child with an action due in two days. Other worker:
+    nothing due for weeks."""
     overdue_child = factory.child(worker=authority.worker, first_name="Zebedee", last_name="Quartermaine",
                                   date_of_birth=dt.date(2015, 3, 4), entered_care=dt.date(2026, 9, 7))
     soon_child = factory.child(worker=authority.worker, first_name="Yolanda", last_name="Pemberton-Smythe")
@@ -39,20 +40,21 @@ def test_scan_then_send_delivers_one_digest_to_each_worker_with_items_due(factor
 
     scan = run("scan", MONDAY)
     assert scan.status == "ok", scan
-    assert (scan.counts["overdue"], scan.counts["due_soon"]) == (3, 1)
+    assert (scan.counts["overdue"], scan.counts["due_soon"]) == (4, 1)
     sent = run("send-email")
     assert sent.status == "ok", sent
 
     digests = [m for m in smtp.inbox.received if m.subject.startswith("Your due dates")]
     assert [m.recipients for m in digests] == [["worker@test.invalid"]]  # not the worker with nothing due
     digest = digests[0]
-    assert digest.subject == "Your due dates: 3 overdue, 1 due soon — Monday 23 November 2026"
+    assert digest.subject == "Your due dates: 4 overdue, 1 due soon — Monday 23 November 2026"
     text = digest.text
     ref = f"ZQ ({overdue_child.local_id})"
     for title in ("Statutory review", "Initial health assessment", "Initial personal education plan"):
         assert f"- {ref}: {title}, due 05/10/2026 (49 days overdue) NEW" in text
+    assert f"- {ref}: Care plan, due 21/09/2026 (63 days overdue) NEW" in text
     assert f"YP ({soon_child.local_id}): Action, due 25/11/2026 (in 2 days) NEW" in text
-    assert text.index("OVERDUE (3)") < text.index("DUE SOON (1)")
+    assert text.index("OVERDUE (4)") < text.index("DUE SOON (1)")
     assert f"https://tracker.example.test/children/{overdue_child.id}/due-dates" in text
     assert f'href="https://tracker.example.test/children/{soon_child.id}/due-dates"' in digest.html
     # No more personal detail than needed: initials and local id only, no names, no
@@ -99,7 +101,7 @@ def test_a_digest_every_working_day_but_not_at_weekends_or_on_bank_holidays(fact
                                                                 "Tuesday 24 November 2026"]
     # Tuesday's lists the same overdue items, no longer new; the action is still due soon.
     assert "NEW" not in digests[1].text
-    assert digests[1].subject.startswith("Your due dates: 3 overdue, 1 due soon")
+    assert digests[1].subject.startswith("Your due dates: 4 overdue, 1 due soon")
 
     for day in (dt.date(2026, 11, 28), dt.date(2026, 12, 25), dt.date(2026, 12, 28)):  # Sat, Christmas, Boxing Day (sub.)
         scan = run("scan", day)

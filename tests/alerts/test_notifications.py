@@ -25,24 +25,26 @@ def test_worker_sees_a_count_and_a_list_and_marks_them_read(factory, session, au
     run("scan", MONDAY)
 
     sign_in(client, authority.worker)
-    assert _unread_in_header(client) == 4
+    # Review, health assessment, PEP and care plan overdue; the action due soon.
+    assert _unread_in_header(client) == 5
     page = plain(client.get("/notifications"))
-    assert "4 unread of 4" in page
+    assert "5 unread of 5" in page
     html = client.get("/notifications").get_data(as_text=True)
-    assert html.count(f'/due-dates">ZQ ({child.local_id})</a>') == 4  # initials and id, linked
+    assert html.count(f'/due-dates">ZQ ({child.local_id})</a>') == 5  # initials and id, linked
     assert "Zebedee" not in page
     assert "Statutory review" in page and "05/10/2026" in page and "Due soon" in page
+    assert "Care plan" in page and "21/09/2026" in page
 
     token = csrf_token(client, "/notifications")
     first_id = int(re.search(r"/notifications/(\d+)/read", client.get("/notifications").get_data(as_text=True))[1])
     resp = client.post(f"/notifications/{first_id}/read", data={"csrf_token": token})
     assert resp.status_code == 302
-    assert _unread_in_header(client) == 3
+    assert _unread_in_header(client) == 4
 
     resp = client.post("/notifications/read-all", data={"csrf_token": token}, follow_redirects=True)
-    assert "3 notifications marked as read." in plain(resp)
+    assert "4 notifications marked as read." in plain(resp)
     assert _unread_in_header(client) == 0
-    assert "0 unread of 4" in plain(client.get("/notifications"))
+    assert "0 unread of 5" in plain(client.get("/notifications"))
 
 
 def test_a_user_cannot_mark_someone_elses_notification(factory, session, authority, run, client) -> None:

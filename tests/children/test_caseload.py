@@ -15,6 +15,7 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.tracking.models import TrackedItem
 from tracker.tracking.services import recompute_children
+from tracker.visits.models import CarePlan
 
 TODAY = dt.date(2026, 11, 22)
 frozen = time_machine.travel(dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC), tick=False)
@@ -54,6 +55,10 @@ def caseload(factory, session):
                            restricted=True)
     westie = factory.child(worker=far, first_name="Wes", last_name="Westie", entered_care=dt.date(2026, 9, 7))
     kids = [late, soon, calm, edge, theirs, westie]
+    # Each care plan written within its 10 working days, so the urgency above is the reviews' and health's.
+    session.add_all([CarePlan(child_id=c.id, completed_on=on) for c, on in (
+        (late, dt.date(2026, 9, 14)), (soon, dt.date(2026, 11, 2)), (calm, dt.date(2026, 11, 21)))])
+    session.flush()
     recompute_children(session, [c.id for c in kids], today=TODAY)
     return {"service": service, "east": east, "west": west, "sw": sw, "other": other, "far": far,
             "late": late, "soon": soon, "calm": calm, "edge": edge, "theirs": theirs, "westie": westie}

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.structure.formcrawl import TODAY
@@ -44,6 +44,22 @@ def _care_leaver(_session: Session, populated: list[int]) -> int:
     return populated[1]
 
 
+def _care_leaver_not_staying_put(session: Session, populated: list[int]) -> int:
+    """The populated care leaver, or (if they are staying put now, or not 18 to 20) another."""
+    from tracker.children.models import Child
+    from tracker.leaving_care.models import PaContact, StayingPut
+
+    staying = set(session.scalars(select(StayingPut.child_id).where(StayingPut.end_on.is_(None))))
+    leavers = select(PaContact.child_id).distinct()
+    candidates = [c for c in session.scalars(select(Child).where(Child.id.in_(leavers), Child.restricted.is_(False))
+                                             .order_by(Child.id))
+                  if c.id not in staying and 18 <= c.age_on(TODAY) < 21]  # staying put is from 18 to 21
+    candidates.sort(key=lambda c: c.id != populated[1])
+    if candidates:
+        return candidates[0].id
+    raise LookupError("the demo has no care leaver aged 18 to 20 who is not staying put")
+
+
 def _another_in_care(session: Session, populated: list[int]) -> int:
     from tracker.children.models import Child
 
@@ -65,6 +81,45 @@ def _out_of_care_under_18(session: Session, _populated: list[int]) -> int:
     if candidates:
         return candidates[0].id
     raise LookupError("the demo has no child under 17 who is not looked after")
+
+
+def _free_day(session: Session, child_id: int, column: Any, *, span: int = 1) -> dt.date:
+    """The latest day (of ``span`` days) in the child's current placement with no record
+    of ``column``'s kind on it (the example records one there)."""
+    from tracker.children.models import Placement
+
+    model = column.class_
+    taken = set(session.scalars(select(column).where(model.child_id == child_id)))
+    start = session.scalar(select(func.max(Placement.start_on)).where(Placement.child_id == child_id)) or TODAY
+    day = TODAY - dt.timedelta(days=span - 1)
+    while any(day + dt.timedelta(days=n) in taken for n in range(span)) and day > start:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _visit(session: Session, child_id: int) -> dict[str, Any]:
+    from tracker.visits.models import Visit
+
+    return {"visited_on": _free_day(session, child_id, Visit.visited_on), "seen_alone": "no"}
+
+
+def _plan(model_name: str) -> Callable[[Session, int], dict[str, Any]]:
+    def values(session: Session, child_id: int) -> dict[str, Any]:
+        from tracker.visits import models
+
+        return {"completed_on": _free_day(session, child_id, getattr(models, model_name).completed_on)}
+
+    return values
+
+
+def _missing(session: Session, child_id: int) -> dict[str, Any]:
+    """Missing yesterday, back today, interviewed today: after every episode on record."""
+    from tracker.missing.models import MissingEpisode
+
+    last = session.scalar(select(func.max(func.coalesce(MissingEpisode.end_on, MissingEpisode.start_on)))
+                          .where(MissingEpisode.child_id == child_id))
+    start = max(_days_ago(1), last or _days_ago(1))
+    return {"kind": "M", "start_on": start, "end_on": TODAY, "interview": "held", "interview_on": TODAY}
 
 
 def _return_files(session: Session) -> list[tuple[io.BytesIO, str]]:
@@ -105,7 +160,8 @@ EXAMPLES: dict[str, Example] = {
                                                                "suitable": "yes", "postcode_district": "DB3"}, child=_care_leaver),
     "leaving_care.record_activity": Example(lambda s, c: {"start_on": _days_ago(4), "activity": "F2"}, child=_care_leaver),
     "leaving_care.record_tenancy": Example(lambda s, c: {"tenure": "council", "start_on": _days_ago(4)}, child=_care_leaver),
-    "leaving_care.record_staying_put": Example(lambda s, c: {"carer_ref": "FC-118", "start_on": _days_ago(4)}, child=_care_leaver),
+    "leaving_care.record_staying_put": Example(lambda s, c: {"carer_ref": "FC-118", "start_on": _days_ago(4)},
+                                               child=_care_leaver_not_staying_put),
     "leaving_care.record_birthday_data": Example(lambda s, c: {"recorded_on": _days_ago(1), "in_touch": "YES",
                                                                "activity": "F2", "accommodation": "S",
                                                                "suitable": "yes"}, child=_care_leaver),
@@ -120,6 +176,10 @@ EXAMPLES: dict[str, Example] = {
     "placements.new_placement": Example(lambda s, c: {
         "start_on": _days_ago(2), "placement_type": "U4", "provider": "PR1", "previous_end_reason": "CREQB",
         "carer_ref": "FC-204", "weekly_cost": "612.50", "postcode_district": "DB2"}, shows="£612.50"),
+    "visits.record_visit": Example(_visit, shows="Visit recorded"),
+    "visits.record_care_plan": Example(_plan("CarePlan"), shows="Care plan recorded"),
+    "visits.record_placement_plan": Example(_plan("PlacementPlan"), shows="Placement plan recorded"),
+    "missing.record_episode": Example(_missing, shows="Missing episode recorded"),
     "reviews.record_review": Example(lambda s, c: {"held_on": _days_ago(0), "participation": "PN1",
                                                    "iro_id": _iro(s, c)}),
     "actions.new_action": Example(lambda s, c: {"title": "Book the dentist", "due_on": TODAY + dt.timedelta(days=20),

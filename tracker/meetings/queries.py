@@ -24,6 +24,9 @@ from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.children.queries import visible_to
 from tracker.codes import BREAKDOWN_REASONS, TEMPORARY_PLACEMENTS
 from tracker.leaving_care.models import Accommodation, Activity
+from tracker.missing.models import KIND_LABELS as MISSING_KIND_LABELS
+from tracker.missing.models import MissingEpisode
+from tracker.missing.queries import missing_on
 from tracker.permanence.models import CourtEvent, PermanenceMilestone, PermanencePlan
 from tracker.permanence.queries import PreProceedings, Proceedings, group_court_events
 from tracker.tracking.models import TrackedItem
@@ -119,6 +122,12 @@ def _current(model: Any, s: Scope) -> Any:
     return and_(model.start_on <= s.as_at, or_(model.end_on.is_(None), model.end_on > s.as_at))
 
 
+def missing_now(session: Session, s: Scope) -> set[int]:
+    """Missing or away from placement at the end of the week (or today): an episode that
+    started by then and had not ended."""
+    return _ids(session, select(MissingEpisode.child_id).join(Child).where(_children(s), missing_on(s.as_at)))
+
+
 def care_leavers(session: Session, s: Scope) -> set[int]:
     """Care leavers with a personal adviser who are no longer looked after."""
     return _ids(session, select(Child.id).where(_children(s), Child.personal_adviser_id.is_not(None),
@@ -178,6 +187,9 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            "A placement ended this week for an unplanned reason (ALLEG, STAND, APPRR, CREQB, CREQO, CHILD, LAREQ)."),
     Metric("emergency", "Emergency placements this week", "children", emergency_placements,
            "A placement recorded as an emergency began this week."),
+    Metric("missing_now", "Missing or away now", "children", missing_now,
+           "Missing from care or away from placement without authorisation at the end of the week (or today, "
+           "for this week): not yet returned."),
     Metric("care_leavers", "Care leavers (with a personal adviser)", "children", care_leavers,
            "Has a personal adviser and is no longer looked after."),
     Metric("leavers_suitable", "Care leavers in suitable accommodation", "children", leavers_suitable,
@@ -197,8 +209,9 @@ for _rule in RULES:
         "Open items of this kind due between next Monday and Sunday.", kind=_rule.kind)
 
 #: The metrics shown in the counts table and kept in the weekly snapshot.
-SUMMARY_METRICS = ("cla", "starts", "ceases", "overdue", "due_next_week", "three_plus_placements",
-                   "breakdowns", "emergency", "care_leavers", "leavers_suitable", "leavers_eet")
+SUMMARY_METRICS = ("cla", "starts", "ceases", "overdue", "due_next_week", "overdue:visit", "missing_now",
+                   "three_plus_placements", "breakdowns", "emergency", "care_leavers", "leavers_suitable",
+                   "leavers_eet")
 
 
 def metric_ids(session: Session, s: Scope, key: str) -> set[int]:
@@ -401,7 +414,17 @@ def with_overdue_items(session: Session, s: Scope) -> list[Row]:
     return rows
 
 
+def missing_now_list(session: Session, s: Scope) -> list[Row]:
+    """Children missing or away now, longest first: since when, and missing or away."""
+    stmt = (select(Child, MissingEpisode.start_on, MissingEpisode.kind).join(MissingEpisode)
+            .where(_children(s), missing_on(s.as_at))
+            .order_by(MissingEpisode.start_on, Child.last_name, Child.first_name, Child.id))
+    return [Row(c, {"since": since, "days": (s.as_at - since).days, "kind": MISSING_KIND_LABELS.get(kind, kind)})
+            for c, since, kind in session.execute(stmt)]
+
+
 LISTS: dict[str, tuple[str, Callable[..., list[Row]]]] = {
+    "missing_now": ("Missing or away now", missing_now_list),
     "pre_proceedings": ("In pre-proceedings", pre_proceedings),
     "proceedings": ("In care proceedings", proceedings),
     "section_20": ("Accommodated under section 20", section_20),

@@ -77,7 +77,7 @@ def load(session: Session, viewer: User, today: dt.date) -> Data:
     items: dict[str, list[TrackedItem]] = defaultdict(list)
     for item in session.scalars(select(TrackedItem).where(TrackedItem.child_id.in_(ids), TrackedItem.kind.in_(
             ("review", "initial_health_assessment", "review_health_assessment", "dental_check", "pep",
-             "care_leaver_birthday_data")))):
+             "care_leaver_birthday_data", "visit", "return_home_interview")))):
         items[item.kind].append(item)
     milestones: dict[int, dict[str, dt.date]] = defaultdict(dict)
     for m in session.scalars(select(PermanenceMilestone).where(PermanenceMilestone.child_id.in_(ids))
@@ -181,20 +181,30 @@ def placed_far(d: Data, year: int) -> Value:
     return _pct(v)
 
 
-def _items_on_time(kind: str) -> Callable[[Data, int], Value]:
+def _items_on_time(kind: str, items_word: str | None = None) -> Callable[[Data, int], Value]:
+    """Children all of whose items of ``kind`` falling due in the year were done by their
+    due date (the tracked items' own dates: no timescale is repeated here). With
+    ``items_word``, the figure is followed by how many of the items themselves were."""
+
     def indicator(d: Data, year: int) -> Value:
         start, at = year_bounds(year, d.today)
         v = Value()
+        due = on_time = 0
         for item in d.items.get(kind, []):
             if start <= item.due_on <= at and item.status != "closed":
                 v.denominator.add(item.child_id)
+                due += 1
                 if item.status == "done_on_time":
                     v.numerator.add(item.child_id)
+                    on_time += 1
         # A child counts once; on time only if every such item in the year was.
         for item in d.items.get(kind, []):
             if start <= item.due_on <= at and item.status not in ("closed", "done_on_time"):
                 v.numerator.discard(item.child_id)
-        return _pct(v)
+        _pct(v)
+        if items_word and due:
+            v.extra = f"{on_time} of {due} {items_word} on time"
+        return v
 
     return indicator
 
@@ -372,6 +382,14 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("reviews_on_time", "Reviews on time", "%",
               "Children all of whose statutory reviews due in the year were held on time.",
               _items_on_time("review")),
+    Indicator("visits_on_time", "Statutory visits in timescale", "%",
+              "Children all of whose statutory visits due in the year were made by their due date (the first "
+              "within a week of each placement, then as the Rules page says); with the share of the visits "
+              "themselves.", _items_on_time("visit", "visits")),
+    Indicator("rhi_on_time", "Return home interviews within 72 hours", "%",
+              "Children who came back from being missing in the year, all of whose return home interviews were "
+              "held, declined or offered within 72 hours of the return; with the share of the interviews "
+              "themselves.", _items_on_time("return_home_interview", "interviews")),
     Indicator("leavers_suitable", "Care leavers aged 19–21 in suitable accommodation", "%",
               "Care leavers whose 19th, 20th or 21st birthday fell in the year, recorded around the birthday "
               "as living in suitable accommodation.", _leavers(lambda r: bool(r.suitable))),

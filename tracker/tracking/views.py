@@ -22,10 +22,28 @@ from tracker.web.forms import MAX_INT, Form, safe_int
 bp = Blueprint("tracking", __name__)
 
 
+_TITLES = {r.kind: r.title for r in RULES}
+#: Kinds whose items are numbered by placement (a visit chain and a plan per placement).
+_PER_PLACEMENT = frozenset({"visit", "placement_plan"})
+
+
+def item_title(item: Any) -> str:
+    """An item's name in lists: "Statutory review 3", "Statutory visit (placement 2)",
+    "PEP (2026/27-autumn)", "Care leaver birthday data (age 19)"."""
+    text = _TITLES.get(item.kind, item.kind.replace("_", " "))
+    if item.sequence:
+        text += f" (placement {item.sequence})" if item.kind in _PER_PLACEMENT else f" {item.sequence}"
+    if item.term:
+        text += f" ({item.term})"
+    if item.age:
+        text += f" (age {item.age})"
+    return text
+
+
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     return {"status_labels": queries.STATUS_LABELS, "status_tag": queries.STATUS_TAG,
-            "kind_titles": {r.kind: r.title for r in RULES}}
+            "kind_titles": _TITLES, "item_title": item_title}
 
 
 @bp.route("/rules")
