@@ -12,7 +12,8 @@ from tests.helpers import plain, sign_in, submit
 from tracker.audit.models import AuditEvent
 from tracker.tracking.models import Action, TrackedItem
 
-TABS = ["", "/due-dates", "/chronology", "/care-history", "/permanence", "/reviews", "/health", "/education"]
+TABS = ["", "/due-dates", "/chronology", "/care-history", "/visits", "/missing", "/permanence", "/reviews", "/health",
+        "/education"]
 
 
 @frozen

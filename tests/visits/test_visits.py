@@ -251,3 +251,32 @@ def test_a_placement_plan_outside_any_placement_is_refused(client, factory, sess
     assert field_error(resp, "completed_on") == ("Alex had no placement on 02/10/2026: a placement plan belongs to a "
                                                  "placement. Record the placement on the care history tab first")
     assert session.scalar(select(PlacementPlan).where(PlacementPlan.child_id == child.id)) is None
+
+
+@frozen
+def test_who_may_record_visits_and_missing_episodes(client, factory, session) -> None:
+    from tests.helpers import browser_client
+
+    sw, child = _child_in_placement(factory, entered=D(2026, 10, 1))
+    visit = Visit(child_id=child.id, visited_on=D(2026, 10, 7), seen_alone=True, visited_by_id=sw.id)
+    session.add(visit)
+    session.flush()
+    # The virtual school sees the tabs, with no buttons or links to change them, and may not record.
+    vs = browser_client(client.application)
+    sign_in(vs, factory.user(role="virtual_school"))
+    for tab in ("visits", "missing"):
+        page = vs.get(f"/children/{child.id}/{tab}").get_data(as_text=True)
+        assert "Record a" not in page and "/edit" not in page, tab
+    for url in (f"/children/{child.id}/visits/new", f"/children/{child.id}/visits/{visit.id}/edit",
+                f"/children/{child.id}/care-plans/new", f"/children/{child.id}/placement-plans/new",
+                f"/children/{child.id}/missing/new"):
+        assert vs.get(url).status_code == 403, url
+    # An IRO may record a visit (casework); the visitor offered is the child's social worker.
+    iro = browser_client(client.application)
+    sign_in(iro, factory.user(role="iro"))
+    form = iro.get(f"/children/{child.id}/visits/new").get_data(as_text=True)
+    assert f'<option value="{sw.id}" selected>' in form
+    # Another child's visit is not found under this child.
+    other_sw, other = _child_in_placement(factory, entered=D(2026, 10, 1))
+    sign_in(client, other_sw)
+    assert client.get(f"/children/{other.id}/visits/{visit.id}/edit").status_code == 404
