@@ -222,11 +222,6 @@ DEFECTS: dict[str, Defect] = {
     "SW11bSTG2": Defect(ALL, _handed_over_in_the_last_days),
     "575": Defect(ALL, order_only=True),
     "577": Defect(ALL, order_only=True),
-<<<<<<< ours
-    # 707 (DoLo, from 2026–27) is 577's code for deprivation of liberty orders, with the
-    # same defect: an order still in force in an open period looks like it outlived care.
-=======
->>>>>>> theirs
     "707": Defect(range(2026, 2100), order_only=True),
 }
 
