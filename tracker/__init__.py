@@ -141,6 +141,7 @@ BLUEPRINTS = (
     "tracker.meetings.views",
     "tracker.reports.views",
     "tracker.returns.views",
+    "tracker.allocation.views",
 )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import CHAIR_REVIEWS, roles_with
 from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.codes import ADOPTION_PLACEMENTS
 from tracker.education.models import Pep, TermDate
@@ -37,7 +38,7 @@ FIRST_WORKER = "sw1@demo.invalid"
 
 
 def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> None:
-    iro_id = session.scalar(select(User.id).where(User.role == "iro").order_by(User.id).limit(1))
+    iro_id = session.scalar(select(User.id).where(User.role.in_(roles_with(CHAIR_REVIEWS))).order_by(User.id).limit(1))
     terms = list(session.scalars(select(TermDate).order_by(TermDate.start_on)))
     children = list(session.scalars(select(Child).order_by(Child.id)))
     first_worker = session.scalar(select(User.id).where(User.email == FIRST_WORKER))
@@ -47,6 +48,8 @@ def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> No
         statuses = sorted(child.legal_statuses, key=lambda s: s.start_on)
         force = (not overdue_for_first_worker and child.allocated_worker_id == first_worker
                  and _can_force_overdue(periods, today))
+        if any(p.end_on is None for p in periods):
+            child.iro_id = iro_id  # every child in care has an IRO (the demo has one)
         for period in periods:
             stop = min(period.end_on or today, today)
             is_open = period.end_on is None

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("TRACKER_TEST_DATABASE_URL"),
                                 reason="backups are pg_dump: runs on the PostgreSQL run of make test")
 
 BIN = Path(sys.executable).parent
-DEMO_PASSWORD = "restore-demo-password"
+DEMO_PASSWORD = "Restore-otter-lantern-31"
 #: The README's backup and restore commands (DATABASE = a libpq URL).
 DUMP = ["pg_dump", "--format=custom", "--file={file}", "{database}"]
 RESTORE = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",

@@ -8,7 +8,9 @@ from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from tracker import clock
-from tracker.auth.roles import EDIT_EDUCATION, VIEW_CHILDREN
+from tracker.auth.roles import EDIT_EDUCATION
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.pages import (
     child_context,
     correct_fact,
@@ -22,7 +24,6 @@ from tracker.education import queries, services
 from tracker.education.forms import PepForm
 from tracker.education.models import Pep
 from tracker.extensions import db
-from tracker.web import requires
 
 bp = Blueprint("education", __name__, url_prefix="/children/<int:child_id>/education")
 
@@ -32,7 +33,7 @@ def describe(pep: Pep) -> list[tuple[str, str]]:
 
 
 @bp.route("")
-@requires(VIEW_CHILDREN)
+@for_child("education")
 def child_education(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -43,7 +44,7 @@ def child_education(child_id: int) -> Any:
 
 
 @bp.route("/peps/new", methods=["GET", "POST"])
-@requires(EDIT_EDUCATION)
+@for_child("education", WRITE)
 def record_pep(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = PepForm()
@@ -54,7 +55,7 @@ def record_pep(child_id: int) -> Any:
 
 
 @bp.route("/peps/<int:pep_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_EDUCATION)
+@for_child("education", WRITE)
 def edit_pep(child_id: int, pep_id: int) -> Any:
     child = get_child_or_403(child_id)
     pep = get_record_or_404(Pep, child, pep_id)
@@ -66,7 +67,7 @@ def edit_pep(child_id: int, pep_id: int) -> Any:
 
 
 @bp.route("/peps/<int:pep_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_EDUCATION)
+@for_child("education", WRITE)
 def delete_pep(child_id: int, pep_id: int) -> Any:
     child = get_child_or_403(child_id)
     pep = get_record_or_404(Pep, child, pep_id)

@@ -7,7 +7,6 @@ for their recording pages (tracking.services.NOT_RECORDED_YET).
 from __future__ import annotations
 
 from tracker import codes
-from tracker.auth.roles import EDIT_CASE
 from tracker.children.models import Placement
 from tracker.tracking.registry import Fact, Page, code_label, declare
 
@@ -20,6 +19,6 @@ declare(
         record=Page("placements.new_placement"),
         correct=Page("placements.edit_placement", "placement_id"),
         delete=Page("placements.delete_placement", "placement_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
 )
