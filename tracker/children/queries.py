@@ -154,7 +154,10 @@ def _scope_conditions(user: User, scope: CaseloadScope, filters: CaseloadFilters
     """Whose children: the user's own, a team's (optionally one worker's), or a service's."""
     conds: list[ColumnElement[bool]] = [visible_to(user)]
     if scope.level == "own":
-        conds.append(Child.allocated_worker_id == user.id)
+        # A case worker's own caseload is their allocated children; for an IRO, a virtual
+        # school officer or a personal adviser it is every child they work with.
+        if user.can(HOLD_CASES):
+            conds.append(Child.allocated_worker_id == user.id)
         return conds
     if scope.level == "team" or user.managed_service_id is not None:
         conds.append(Child.team_id.in_(scope.team_ids or {-1}))
