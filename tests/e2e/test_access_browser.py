@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in_as
 
-
 #: Screenshots for a person to look at (TRACKER_SCREENSHOTS, else a temporary folder).
 SHOTS = Path(os.environ.get("TRACKER_SCREENSHOTS") or tempfile.mkdtemp(prefix="tracker-shots-"))
 

@@ -112,7 +112,7 @@ GRANTS: dict[str, Mapping[str, frozenset[str]]] = {
     "iro": _grant(read=(*_CASE_AREAS, "meetings"), write=("reviews", "actions")),
     "virtual_school": _grant(read=("overview",), write=("education",)),
     "personal_adviser": _grant(read=(*_CASE_AREAS, "meetings"), write=("leaving_care",)),
-    "policy": _grant(read=(*_CASE_AREAS, "meetings", "history", "viewers", "allocation")),
+    "policy": _grant(read=(*_CASE_AREAS, "meetings", "history", "viewers")),
 }
 
 #: Relationships that hold for a restricted child too (the others need an open record).
@@ -242,9 +242,24 @@ class SystemReader:
 SYSTEM = SystemReader()
 
 
+#: The relationships in words (the README's table).
+RELATIONSHIP_LABELS: dict[str, str] = {
+    "allocated_worker": "allocated worker", "team": "team", "team_manager": "team manager",
+    "group_manager": "group manager", "iro": "IRO", "virtual_school": "virtual school",
+    "personal_adviser": "personal adviser", "policy": "administrator (policy)",
+}
+
+
+def readme_table() -> str:
+    """The rows of the README's table of parts (what each relationship may do)."""
+    return "".join(f"| `{area}` | {label} | {', '.join(RELATIONSHIP_LABELS[r] for r in read) or '–'} | "
+                   f"{', '.join(RELATIONSHIP_LABELS[r] for r in write) or '–'} |\n"
+                   for area, label, read, write in areas_table())
+
+
 def areas_table() -> list[tuple[str, str, list[str], list[str]]]:
     """(area, label, relationships that read it, relationships that change it): the
-    README's table, generated so it cannot drift (``tracker access table``)."""
+    README's "Access" table (``tests/auth/test_access_model.py`` checks they agree)."""
     rows = []
     for name, spec in AREAS.items():
         read = [rel for rel, g in GRANTS.items() if READ in g.get(name, ())]
