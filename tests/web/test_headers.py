@@ -49,8 +49,8 @@ def test_every_page_has_a_fresh_nonce_and_no_inline_script_or_style_without_it(a
     assert len(nonces) == len(urls) + len(pages)  # a fresh one every time
 
 
-def test_hsts_is_sent_over_https_only(app) -> None:
-    https = browser_client(app).get("/sign-in")
+def test_hsts_is_sent_over_https_only(app, client) -> None:
+    https = client.get("/sign-in")
     assert https.headers["Strict-Transport-Security"] == "max-age=31536000"
     plain_http = app.test_client().get("/sign-in", base_url="http://tracker.test")
     assert "Strict-Transport-Security" not in plain_http.headers

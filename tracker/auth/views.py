@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import OperationalError
 
 from tracker import audit, clock
 from tracker.auth import services, throttle
@@ -66,8 +67,6 @@ def load_user(user_id: str) -> User | None:
 def _write(change: Any) -> None:
     """A small write from a request that may only be reading (SQLite: retried in a fresh
     transaction if another connection wrote first; see tracker.audit.record_and_commit)."""
-    from sqlalchemy.exc import OperationalError
-
     try:
         change()
         db.session.commit()

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_login import current_user
 
 from tracker import clock
-from tracker.auth.roles import EDIT_EDUCATION
 from tracker.children.access import WRITE
 from tracker.children.guard import for_child
 from tracker.children.pages import (
@@ -17,6 +15,7 @@ from tracker.children.pages import (
     delete_fact,
     get_child_or_403,
     get_record_or_404,
+    may,
     record_fact,
 )
 from tracker.children.queries import list_items_of
@@ -40,7 +39,7 @@ def child_education(child_id: int) -> Any:
     terms, peps = queries.list_pep_terms(db.session, child, today=today)
     return render_template("education/child_education.html", child=child, today=today, tab="education",
                            terms=terms, peps=peps, initial=list_items_of(db.session, child, "initial_pep"),
-                           can_edit_education=current_user.can(EDIT_EDUCATION), **child_context(child, today))
+                           can_edit_education=may(child, "education"), **child_context(child, today))
 
 
 @bp.route("/peps/new", methods=["GET", "POST"])

@@ -13,15 +13,17 @@ from sqlalchemy import select
 from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
-from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_REPORTS
+from tracker.auth.roles import EXPORT_RETURN, VIEW_REPORTS
 from tracker.children.access import WRITE
 from tracker.children.guard import for_child
 from tracker.children.models import Placement
 from tracker.children.pages import (
+    child_tabs,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
+    may,
     record_fact,
 )
 from tracker.codes import collection_year
@@ -192,7 +194,7 @@ def child_return(child_id: int) -> Any:
     data = queries.get_return(db.session, year, [child.id])
     placements = queries.list_placement_details(db.session, child.id)
     return render_template("returns/child.html", child=child, today=today, tab="return", year=year, label=label,
-                           data=data, placements=placements, can_edit=current_user.can(EDIT_CASE),
+                           data=data, placements=placements, can_edit=may(child, "return"), child_tabs=child_tabs(child),
                            detail=_one(ChildReturnDetail, child_id=child.id),
                            prev_perm=_one(PreviousPermanence, child_id=child.id),
                            oc2=_one(Oc2Record, child_id=child.id, year=year),
