@@ -105,7 +105,9 @@ def test_two_schedulers_one_is_active_and_the_standby_takes_over_when_it_dies(sc
 
 
 def test_a_daily_run_missed_while_stopped_runs_once_when_restarted(scratch: Scratch, tmp_path: Path) -> None:
-    fire = dt.datetime.now(LONDON).replace(microsecond=0) + dt.timedelta(seconds=5)
+    # The scan is set a little ahead and this scheduler must be gone before then: 15 s
+    # leaves room for a slow start on a loaded machine (5 s did not, under CI load).
+    fire = dt.datetime.now(LONDON).replace(microsecond=0) + dt.timedelta(seconds=15)
     env = scratch.env(SCAN_AT=fire.strftime("%H:%M:%S"), DIGEST_AT="03:30", EMAIL_EVERY_SECONDS="3600")
     first = Scheduler(env, tmp_path / "first.log")
     try:

@@ -222,6 +222,7 @@ DEFECTS: dict[str, Defect] = {
     "SW11bSTG2": Defect(ALL, _handed_over_in_the_last_days),
     "575": Defect(ALL, order_only=True),
     "577": Defect(ALL, order_only=True),
+    "707": Defect(range(2026, 2100), order_only=True),
 }
 
 
