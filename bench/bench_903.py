@@ -23,7 +23,7 @@ from pathlib import Path
 
 def _env(url: str, folder: Path) -> dict[str, str]:
     return {**os.environ, "TRACKER_ENV_NAME": "demo", "TRACKER_DATABASE_URL": url, "TRACKER_INSTANCE_PATH": str(folder),
-            "TRACKER_DEMO_PASSWORD": "bench-password", "TRACKER_ARGON2_TIME_COST": "1",
+            "TRACKER_DEMO_PASSWORD": "Bench-walnut-glacier-64", "TRACKER_ARGON2_TIME_COST": "1",
             "TRACKER_ARGON2_MEMORY_COST": "64"}
 
 

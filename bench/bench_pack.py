@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tracker-pack-"))
     env = {**os.environ, "TRACKER_ENV_NAME": "demo", "TRACKER_DATABASE_URL": f"sqlite:///{tmp / 'b.db'}",
-           "TRACKER_INSTANCE_PATH": str(tmp), "TRACKER_DEMO_PASSWORD": "bench-password",
+           "TRACKER_INSTANCE_PATH": str(tmp), "TRACKER_DEMO_PASSWORD": "Bench-walnut-glacier-64",
            "TRACKER_ARGON2_TIME_COST": "1", "TRACKER_ARGON2_MEMORY_COST": "64"}
     tracker = str(Path(sys.executable).parent / "tracker")
     subprocess.run([tracker, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -36,7 +36,7 @@ def main() -> None:
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"csrf_token": token, "email": "gm1@demo.invalid", "password": "bench-password"},
+    client.post("/sign-in", data={"csrf_token": token, "email": "gm1@demo.invalid", "password": "Bench-walnut-glacier-64"},
                 headers={"Referer": "http://localhost/"})
     times = []
     for _ in range(10):

@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PASSWORD = "bench-password"
+PASSWORD = "Bench-walnut-glacier-64"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CHILD_RE = re.compile(r'href="/children/(\d+)"')
 TOTAL_RE = re.compile(r"(\d[\d,]*) child(?:ren)?\b")

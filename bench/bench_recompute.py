@@ -32,7 +32,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     env = {**os.environ, "TRACKER_ENV_NAME": "demo", "TRACKER_DATABASE_URL": url,
-           "TRACKER_INSTANCE_PATH": str(tmp), "TRACKER_DEMO_PASSWORD": "bench-password",
+           "TRACKER_INSTANCE_PATH": str(tmp), "TRACKER_DEMO_PASSWORD": "Bench-walnut-glacier-64",
            "TRACKER_ARGON2_TIME_COST": "1", "TRACKER_ARGON2_MEMORY_COST": "64"}
     tracker = str(Path(sys.executable).parent / "tracker")
     t0 = time.perf_counter()

@@ -16,7 +16,7 @@ from tracker.auth.models import Service, Team, User
 from tracker.auth.services import hash_password
 from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "Blue-heron-walks-at-dawn-7"
 _seq = itertools.count(1)
 _HASH: dict[str, str] = {}
 

@@ -143,6 +143,7 @@ BLUEPRINTS = (
     "tracker.meetings.views",
     "tracker.reports.views",
     "tracker.returns.views",
+    "tracker.allocation.views",
 )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import ALLOCATE, CHAIR_REVIEWS, HOLD_CASES, roles_with
 from tracker.children.models import CarePeriod, Child, LegalStatus, Placement
 from tracker.codes import ADOPTION_PLACEMENTS, CONNECTED_PERSON_PLACEMENTS
 from tracker.education.models import Pep, TermDate
@@ -44,7 +45,7 @@ LONG_TERM_FOSTERING = ("U1", "U4")
 
 
 def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> None:
-    iro_id = session.scalar(select(User.id).where(User.role == "iro").order_by(User.id).limit(1))
+    iro_id = session.scalar(select(User.id).where(User.role.in_(roles_with(CHAIR_REVIEWS))).order_by(User.id).limit(1))
     terms = list(session.scalars(select(TermDate).order_by(TermDate.start_on)))
     children = list(session.scalars(select(Child).order_by(Child.id)))
     first_worker = session.scalar(select(User.id).where(User.email == FIRST_WORKER))
@@ -54,6 +55,8 @@ def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> No
         statuses = sorted(child.legal_statuses, key=lambda s: s.start_on)
         force = (not overdue_for_first_worker and child.allocated_worker_id == first_worker
                  and _can_force_overdue(periods, today))
+        if any(p.end_on is None for p in periods):
+            child.iro_id = iro_id  # every child in care has an IRO (the demo has one)
         for period in periods:
             stop = min(period.end_on or today, today)
             is_open = period.end_on is None
@@ -283,7 +286,8 @@ def add_visits_and_plans(session: Session, rng: random.Random, today: dt.date) -
     return home interviews."""
     r = random.Random(rng.random())
     first_worker = session.scalar(select(User.id).where(User.email == FIRST_WORKER))
-    fallback = session.scalar(select(User.id).where(User.role == "social_worker").order_by(User.id).limit(1))
+    case_workers = set(roles_with(HOLD_CASES)) - set(roles_with(ALLOCATE))  # not managers
+    fallback = session.scalar(select(User.id).where(User.role.in_(case_workers)).order_by(User.id).limit(1))
     reviews: dict[int, list[dt.date]] = {}
     for child_id, held_on in session.execute(select(Review.child_id, Review.held_on)):
         reviews.setdefault(child_id, []).append(held_on)

@@ -13,9 +13,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from tracker import audit
 from tracker.auth import services
+from tracker.auth.models import User
 from tracker.auth.roles import ROLES
 from tracker.demo import build_demo, demo_is_loaded
 from tracker.errors import ValidationError
@@ -30,6 +32,7 @@ def register_app_commands(app: Flask) -> None:
     """Add the commands that work on the database to ``app`` (the app factory calls it)."""
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(sessions_group)
     app.cli.add_command(demo_command)
     for register in (register_tracking, register_jobs, register_returns):
         register(app)
@@ -135,7 +138,7 @@ def users_create(email: str, name: str, role: str, team: str | None, service: st
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
-            password, generated = secrets.token_urlsafe(12), True
+            password, generated = _random_password(), True
     session = db.session
     audit.set_actor(session, None, label=f"cli ({os.environ.get('USER', 'unknown')})")
     try:
@@ -156,6 +159,98 @@ def users_create(email: str, name: str, role: str, team: str | None, service: st
         click.echo(f"Password: {password}")
 
 
+def _find_user(email: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        click.echo(f"error: no account for {email}", err=True)
+        sys.exit(2)
+    return user
+
+
+def _cli_actor() -> None:
+    audit.set_actor(db.session, None, label=f"cli ({os.environ.get('USER', 'unknown')})")
+
+
+@users_group.command("password")
+@click.option("--email", required=True)
+@click.option("--password", envvar="TRACKER_NEW_USER_PASSWORD",
+              help="The new password (or TRACKER_NEW_USER_PASSWORD); prompted for if omitted and a terminal is "
+                   "attached; otherwise a random one is generated and printed")
+@with_appcontext
+def users_password(email: str, password: str | None) -> None:
+    """Set a user's password; every session of theirs ends."""
+    user = _find_user(email)
+    generated = False
+    if not password:
+        if sys.stdin.isatty():
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        else:
+            password, generated = _random_password(), True
+    _cli_actor()
+    try:
+        ended = services.set_password(db.session, user, password, time_cost=current_app.config["ARGON2_TIME_COST"],
+                                      memory_cost=current_app.config["ARGON2_MEMORY_COST"])
+    except ValidationError as exc:
+        db.session.rollback()
+        click.echo(f"error: password: {exc.errors['password']}", err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(f"Password changed for {user.email}; {ended} session(s) ended.")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@users_group.command("disable")
+@click.option("--email", required=True)
+@with_appcontext
+def users_disable(email: str) -> None:
+    """Disable an account: it can no longer sign in, and every session of it ends."""
+    user = _find_user(email)
+    _cli_actor()
+    ended = services.set_active(db.session, user, False)
+    db.session.commit()
+    click.echo(f"Disabled {user.email}; {ended} session(s) ended.")
+
+
+@users_group.command("enable")
+@click.option("--email", required=True)
+@with_appcontext
+def users_enable(email: str) -> None:
+    """Enable a disabled account again."""
+    user = _find_user(email)
+    _cli_actor()
+    services.set_active(db.session, user, True)
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
+# tracker sessions ---------------------------------------------------------------------
+
+@click.group("sessions", help="Signed-in sessions.")
+def sessions_group() -> None:
+    pass
+
+
+@sessions_group.command("end")
+@click.option("--user", "email", required=True, help="The account's email address")
+@with_appcontext
+def sessions_end(email: str) -> None:
+    """End every session of a user at once (a lost laptop, a leaver): they must sign in again."""
+    user = _find_user(email)
+    _cli_actor()
+    ended = services.end_sessions(db.session, user)
+    db.session.commit()
+    click.echo(f"Ended {ended} session(s) of {user.email}.")
+
+
+def _random_password() -> str:
+    """A random password that meets the policy (three random groups of eight, 144 bits)."""
+    while True:
+        password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+        if services.password_problem(password) is None:
+            return password
+
+
 # tracker demo -------------------------------------------------------------------------
 
 @click.command("demo")
@@ -171,7 +266,11 @@ def demo_command(n_children: int, seed: int, if_empty: bool) -> None:
         if creds.exists():
             click.echo(creds.read_text())
         return
-    password = os.environ.get("TRACKER_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    password = os.environ.get("TRACKER_DEMO_PASSWORD") or _random_password()
+    problem = services.password_problem(password)
+    if problem:
+        click.echo(f"error: TRACKER_DEMO_PASSWORD: {problem}", err=True)
+        sys.exit(2)
     build_demo(db.session, n_children=n_children, seed=seed, password=password,
                progress=lambda it, label: click.progressbar(it, label=label, show_pos=True),
                password_cost=(current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]))

@@ -56,8 +56,35 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
-    #: Sign-in lasts a working day.
-    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    #: Sessions are kept in the database (``user_sessions``): signing out, changing a
+    #: password or disabling an account ends them everywhere. A session ends after
+    #: SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after sign-in
+    #: whatever happens (the cookie expires then too).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 10
+    PERMANENT_SESSION_LIFETIME = 10 * 3600
+
+    #: Sign-in throttle (kept in the database, so it holds across app servers): after
+    #: SIGN_IN_FAILURES_ALLOWED failed sign-ins for one email address within
+    #: SIGN_IN_WINDOW_SECONDS, the next attempt waits SIGN_IN_DELAY_SECONDS after the last
+    #: failure, doubling with each further failure up to SIGN_IN_MAX_DELAY_SECONDS. The same
+    #: for one client address after SIGN_IN_ADDRESS_FAILURES_ALLOWED failures (any emails).
+    SIGN_IN_FAILURES_ALLOWED = 5
+    SIGN_IN_ADDRESS_FAILURES_ALLOWED = 20
+    SIGN_IN_WINDOW_SECONDS = 15 * 60
+    SIGN_IN_DELAY_SECONDS = 30
+    SIGN_IN_MAX_DELAY_SECONDS = 15 * 60
+
+    #: Administrators manage users and settings; they read children's records only where
+    #: the council's policy says so (then every record, read-only).
+    ADMIN_READS_CHILDREN = False
+    #: Every opening of a restricted child's record is recorded ("who viewed this record",
+    #: on the child's audit history for managers); with this switch, every child's.
+    LOG_ALL_CHILD_VIEWS = False
+
+    #: Content-Security-Policy of every page (a fresh nonce is added to script-src for the
+    #: GOV.UK template's one inline script). HSTS is sent on HTTPS requests.
+    HSTS_SECONDS = 365 * 24 * 3600
 
     #: CSRF tokens on every form (Flask-WTF CSRFProtect); time limit in seconds.
     WTF_CSRF_ENABLED = True

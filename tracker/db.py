@@ -8,7 +8,9 @@ external transaction) and the scheduler process simple.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +21,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -94,6 +96,7 @@ def make_engine(url: str, echo: bool = False, *, keepalive: tuple[int, int, int]
                 **engine_kwargs: Any) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
+        _create_private(url)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs["pool_pre_ping"] = True
@@ -104,6 +107,20 @@ def make_engine(url: str, echo: bool = False, *, keepalive: tuple[int, int, int]
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _create_private(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before SQLite
+    does (which would follow the umask, typically 0644: every local account could read
+    every child's record). SQLite gives its -wal and -shm files the same mode."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    target = Path(path)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 #: SQLite: whether transactions started now will write. A writing transaction takes the

@@ -82,12 +82,13 @@ def build_demo(session: Session, *, n_children: int, seed: int, password: str,
     session.add_all([*teams, lc_team])
     session.flush()
 
-    pw = hash_password(password, time_cost=password_cost[0], memory_cost=password_cost[1])
     now = clock.now()
 
     def user(email: str, name: str, role: str, team: Team | None = None, service: Service | None = None) -> User:
+        # One hash per account: each gets its own salt, so equal passwords do not look equal.
         u = User(email=email, name=name, role=role, team=team, service=service, active=True,
-                 password_hash=pw, created_at=now)
+                 password_hash=hash_password(password, time_cost=password_cost[0], memory_cost=password_cost[1]),
+                 created_at=now)
         session.add(u)
         return u
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.helpers import PASSWORD, csrf_token, sign_in, text_of
 from tracker.audit.models import AuditEvent
 
@@ -61,9 +63,13 @@ def test_sign_out_needs_a_post_with_csrf_and_ends_the_session(client, factory) -
     assert client.get("/").status_code == 302
 
 
-def test_capabilities_keep_roles_out_of_other_roles_pages(client, factory) -> None:
+def test_capabilities_keep_roles_out_of_other_roles_pages(client, factory, session) -> None:
     pa = factory.user(role="personal_adviser")
-    child = factory.child(worker=factory.user())
+    stranger = factory.child(worker=factory.user())
+    young = factory.child(worker=factory.user(), date_of_birth=dt.date(2006, 3, 1))
+    young.personal_adviser_id = pa.id
+    session.flush()
     sign_in(client, pa)
-    assert client.get(f"/children/{child.id}").status_code == 200
-    assert client.get(f"/children/{child.id}/edit").status_code == 403
+    assert client.get(f"/children/{stranger.id}").status_code == 403  # not one of theirs
+    assert client.get(f"/children/{young.id}").status_code == 200
+    assert client.get(f"/children/{young.id}/edit").status_code == 403  # their role changes no details

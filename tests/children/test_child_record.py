@@ -11,8 +11,7 @@ from tracker.children.models import Child
 def _form(child: Child, **changes) -> dict:
     data = {"local_id": child.local_id, "first_name": child.first_name, "last_name": child.last_name,
             "date_of_birth": child.date_of_birth, "sex": child.sex, "ethnicity": child.ethnicity,
-            "upn": "", "allocated_worker_id": str(child.allocated_worker_id or ""),
-            "team_id": str(child.team_id or "")}
+            "upn": ""}
     data.update(changes)
     return data
 
@@ -145,18 +144,3 @@ def test_correcting_and_deleting_periods_of_care_and_legal_statuses(client, fact
     assert "delete them first" in text_of(refused)
     session.expire_all()
     assert session.get(CarePeriod, period.id) is not None
-
-
-def test_a_child_whose_worker_has_left_is_saved_unchanged(client, factory, session) -> None:
-    from tests.helpers import plain
-
-    manager = factory.user(role="team_manager")
-    gone = factory.user(name="Former Worker", active=False)
-    child = factory.child(worker=gone, team=manager.team)
-    sign_in(client, manager)
-    page = plain(client.get(f"/children/{child.id}/edit"))
-    assert "Former Worker (Social worker, left)" in page
-    resp = submit(client, f"/children/{child.id}/edit", _form(child))
-    assert resp.status_code == 302
-    session.expire_all()
-    assert session.get(Child, child.id).allocated_worker_id == gone.id

@@ -22,7 +22,7 @@ from sqlalchemy import text
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-DEMO_PASSWORD = "e2e-demo-password"
+DEMO_PASSWORD = "E2e-maple-comet-river-4"
 BIN = Path(sys.executable).parent
 
 

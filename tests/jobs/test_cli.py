@@ -27,7 +27,7 @@ def _cli(env: dict[str, str], *args: str) -> str:
 @pytest.mark.parametrize("scratch", ["sqlite"], indirect=True)  # the process tests cover PostgreSQL
 def test_scan_then_send_email_on_demo_data_delivers_one_digest_per_worker_once(scratch: Scratch) -> None:
     smtp = SmtpServer()
-    env = scratch.env(DEMO_PASSWORD="demo-pass", ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="64",
+    env = scratch.env(DEMO_PASSWORD="Demo-cedar-harbour-58", ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="64",
                       MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port), BASE_URL="https://tracker.example.test")
     _cli(env, "demo", "--children", "40", "--seed", "3")
     smtp.start()

@@ -18,7 +18,7 @@ DAY = "2026-11-23"  # a Monday
 
 @pytest.mark.parametrize("scratch", ["sqlite"], indirect=True)
 def test_the_digest_before_any_scan_runs_the_scan_and_finishes(scratch: Scratch) -> None:
-    env = scratch.env(DEMO_PASSWORD="demo-pass", ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="64")
+    env = scratch.env(DEMO_PASSWORD="Demo-cedar-harbour-58", ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="64")
     demo = subprocess.run([TRACKER, "demo", "--children", "20", "--seed", "5"], env=env, capture_output=True,
                           text=True, timeout=120)
     assert demo.returncode == 0, demo.stderr

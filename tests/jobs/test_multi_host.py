@@ -37,7 +37,7 @@ from tracker.db import make_engine
 from tracker.tracking.calendars import is_working_day
 
 BIN = Path(sys.executable).parent
-DEMO_PASSWORD = "multi-host-demo"
+DEMO_PASSWORD = "Multi-host-walrus-cloud-9"
 BATCH = 10
 
 

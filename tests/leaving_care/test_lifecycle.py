@@ -13,7 +13,7 @@ from typing import Any
 
 import time_machine
 
-from tests.helpers import sign_in, submit, text_of
+from tests.helpers import browser_client, sign_in, submit, text_of
 from tracker import clock
 from tracker.children.models import CarePeriod
 from tracker.tracking.services import recompute_children
@@ -42,7 +42,9 @@ def _page(client, session, child) -> tuple[str, dict[str, list[tuple[str, str]]]
 
 
 def _leaves_care_at_17(client, factory, session) -> tuple[Any, Any]:
-    sw = factory.user(name="Sam Worker")
+    team = factory.team()
+    sw = factory.user(name="Sam Worker", team=team)
+    manager = factory.user(role="team_manager", team=team)
     pa = factory.user(role="personal_adviser", name="Pat Adviser")
     child = factory.child(worker=sw, date_of_birth=DOB, first_name="Jordan")
 
@@ -68,7 +70,9 @@ def _leaves_care_at_17(client, factory, session) -> tuple[Any, Any]:
         assert items["needs_assessment"] == [("15/04/2026", "Upcoming")]  # 16 years 3 months
         assert items["pathway_plan"] == [("15/04/2026", "Upcoming")]
         assert "pathway_plan_review" not in items and "pa_contact" not in items  # still in care
-        resp = submit(client, f"/children/{child.id}/leaving-care/personal-adviser",
+        managers = browser_client(client.application)
+        sign_in(managers, manager)  # a manager allocates the personal adviser
+        resp = submit(managers, f"/children/{child.id}/allocation/personal-adviser",
                       {"adviser_id": str(pa.id), "version": str(child.version)})
         assert resp.status_code == 302
 

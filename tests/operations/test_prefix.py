@@ -22,9 +22,11 @@ URL_ATTR = re.compile(r'(?:href|src|action|formaction)="(/[^"]*)"')
 
 
 def test_every_page_a_manager_can_open_stays_under_the_prefix(app: Flask, client, factory) -> None:
-    admin = factory.user(role="admin")
-    child = factory.child()
-    sign_in(client, admin)
+    service = factory.service()
+    team = factory.team(service=service)
+    manager = factory.user(role="group_manager", service=service, team=team)
+    child = factory.child(team=team)
+    sign_in(client, manager)
     urls = [rule.rule for rule in app.url_map.iter_rules()
             if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"
             and not rule.rule.endswith((".csv", "z"))]

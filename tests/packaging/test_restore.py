@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("TRACKER_TEST_DATABASE_URL"),
                                 reason="backups are pg_dump: runs on the PostgreSQL run of make test")
 
 BIN = Path(sys.executable).parent
-DEMO_PASSWORD = "restore-demo-password"
+DEMO_PASSWORD = "Restore-otter-lantern-31"
 #: The README's backup and restore commands (DATABASE = a libpq URL).
 DUMP = ["pg_dump", "--format=custom", "--file={file}", "{database}"]
 RESTORE = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
@@ -59,7 +59,8 @@ def _serve(url: str, workdir: Path, name: str) -> tuple[Server, Browser]:
     server = Server(dockerfile_cmd(), env, workdir, workdir / f"{name}.log")
     server.wait_for(f"http://127.0.0.1:{port}/healthz")
     browser = Browser(f"http://127.0.0.1:{port}")
-    assert browser.sign_in("admin@demo.invalid", DEMO_PASSWORD).status == 302
+    # The group manager of the demo's children in care: every child is in one of its teams.
+    assert browser.sign_in("gm1@demo.invalid", DEMO_PASSWORD).status == 302
     return server, browser
 
 
@@ -110,5 +111,5 @@ def test_a_restored_dump_serves_the_same_caseload(new_database, workdir: Path) -
     # The restored sequences carry on after the restored rows: new records can be written.
     _run(str(BIN / "tracker"), "users", "create", "--email", "new@demo.invalid", "--name", "New Person",
          "--role", "social_worker", env={**env, "TRACKER_DATABASE_URL": restored,
-                                         "TRACKER_NEW_USER_PASSWORD": "another long phrase"}, cwd=workdir)
+                                         "TRACKER_NEW_USER_PASSWORD": "Saffron-beetle-anchor-72"}, cwd=workdir)
     assert _row_counts(restored)["users"] == counts["users"] + 1

@@ -132,7 +132,7 @@ def test_installed_wheel_migrates_serves_and_signs_in(venv: Path, new_database, 
 
         _run("tracker", "db", "upgrade", env=env, cwd=workdir)  # compose.yaml's migrate service
         _run("tracker", "users", "create", "--email", "admin@council.invalid", "--name", "Ada Admin",
-             "--role", "admin", env={**env, "TRACKER_NEW_USER_PASSWORD": "a long pass phrase"}, cwd=workdir)
+             "--role", "admin", env={**env, "TRACKER_NEW_USER_PASSWORD": "Ledger-tulip-orbit-river"}, cwd=workdir)
         migrated = json.loads(browser.get("/readyz").body)
         assert migrated["checks"]["migrations"]["ok"] is True
         assert migrated["checks"]["scheduler"]["ok"] is False
@@ -141,7 +141,7 @@ def test_installed_wheel_migrates_serves_and_signs_in(venv: Path, new_database, 
         _wait_ready(browser, scheduler)
 
         # Sign in over HTTP, and every page asset comes from the wheel.
-        answer = browser.sign_in("admin@council.invalid", "a long pass phrase")
+        answer = browser.sign_in("admin@council.invalid", "Ledger-tulip-orbit-river")
         assert answer.status == 302, answer.body[:500]
         assert any("Secure" in c and "HttpOnly" in c for c in answer.set_cookies)
         home = browser.get("/")

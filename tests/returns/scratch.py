@@ -14,7 +14,7 @@ class Scratch:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.env = {**os.environ, "TRACKER_ENV_NAME": "testing", "TRACKER_INSTANCE_PATH": str(folder),
-                    "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'scratch.db'}", "TRACKER_DEMO_PASSWORD": "scratch",
+                    "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'scratch.db'}", "TRACKER_DEMO_PASSWORD": "Scratch-pebble-violin-22",
                     "TRACKER_ARGON2_TIME_COST": "1", "TRACKER_ARGON2_MEMORY_COST": "64"}
         self.env.pop("TRACKER_TEST_DATABASE_URL", None)
         self.run("db", "upgrade")

@@ -24,8 +24,9 @@ def _opened(client, url: str) -> dict[str, str]:
 
 @time_machine.travel(FROZEN, tick=False)
 def test_two_people_saving_different_oc2_fields_the_second_is_told_and_keeps_their_input(app, factory, session) -> None:
-    sw = factory.user(name="First Worker")
-    manager = factory.user(role="team_manager", name="Second Worker")
+    team = factory.team()
+    sw = factory.user(name="First Worker", team=team)
+    manager = factory.user(role="team_manager", name="Second Worker", team=team)
     child = factory.child(worker=sw, date_of_birth=dt.date(2012, 5, 5), entered_care=dt.date(2024, 1, 6))
     url = f"/children/{child.id}/ssda903/oc2?year=2026"
     first, second = browser_client(app), browser_client(app)

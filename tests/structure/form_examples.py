@@ -17,7 +17,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.structure.formcrawl import TODAY
+from tests.structure.formcrawl import PASSWORD, TODAY
+
+#: What the change-password example sets (the structural world's user keeps it).
+NEW_PASSWORD = "Quiet-lagoon-pepper-77"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,9 @@ EXAMPLES: dict[str, Example] = {
     "missing.record_episode": Example(_missing, shows="Missing episode recorded"),
     "reviews.record_review": Example(lambda s, c: {"held_on": _days_ago(0), "participation": "PN1",
                                                    "iro_id": _iro(s, c)}),
+    "auth.change_password": Example(lambda s, c: {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
+                                                  "confirm_password": NEW_PASSWORD},
+                                    shows="Your password has been changed"),
     "actions.new_action": Example(lambda s, c: {"title": "Book the dentist", "due_on": TODAY + dt.timedelta(days=20),
                                                  "source": "review"}, shows="Book the dentist"),
 }

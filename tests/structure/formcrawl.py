@@ -282,8 +282,10 @@ def fingerprint(connection: Any = None) -> dict[str, tuple[int, int]]:
         parts = []
         for table in Base.metadata.sorted_tables:
             col = table.c.version if "version" in table.c else next(iter(table.primary_key.columns))
+            total = (func.coalesce(func.sum(col), 0) if col.type.python_type is int
+                     else literal(0))  # a text key (a session's hash): the count says enough
             query = select(literal(table.name).label("table_name"), func.count().label("n"),
-                           func.coalesce(func.sum(col), 0).label("v")).select_from(table)
+                           total.label("v")).select_from(table)
             if table.name == "audit_events":
                 query = query.where(table.c.action.in_(("insert", "update", "delete")))
             parts.append(query)
@@ -337,18 +339,21 @@ class World:
             self.clients[user_id] = c
         return self.clients[user_id]
 
-    def user_for(self, capability: str | None, child_id: int | None) -> int | None:
+    def user_for(self, capability: str | None, child_id: int | None, endpoint: str | None = None) -> int | None:
         """A demo user allowed to use a page: the child's own worker or adviser first, then
-        their managers, then the administrator."""
+        their managers, then the administrator. A child's page (``endpoint``) asks the
+        access model whether they may read or change that part of the child's record."""
         from tracker.auth.models import User
+        from tracker.children import access
         from tracker.children.models import Child
-        from tracker.children.queries import can_view
 
-        with self.app.app_context():
+        view = self.app.view_functions.get(endpoint) if endpoint else None
+        area, action = getattr(view, "access_area", None), getattr(view, "access_action", access.READ)
+        with self.app.test_request_context():
             child = db.session.get(Child, child_id) if child_id else None
             candidates: list[User | None] = []
             if child is not None:
-                candidates += [child.allocated_worker, child.personal_adviser]
+                candidates += [child.allocated_worker, child.personal_adviser, child.iro]
             for role in ("team_manager", "group_manager", "admin"):
                 q = select(User).where(User.role == role, User.active.is_(True)).order_by(User.id)
                 if child is not None and role == "team_manager" and child.team_id:
@@ -359,7 +364,9 @@ class World:
                     continue
                 if capability not in (None, "signed_in") and not user.can(capability):
                     continue
-                if child is not None and not can_view(user, child):
+                if child is not None and area is not None and not access.allows(user, child, area, action):
+                    continue
+                if child is not None and not access.can_read(user, child):
                     continue
                 return user.id
         return None
@@ -488,7 +495,7 @@ def seed_urls(world: World, children: list[int] | None = None, *, menus: bool = 
     seeds: list[tuple[int, str]] = []
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in PUBLIC_ENDPOINTS]
     for child_id in children or world.child_ids:
-        for cap in ("edit_case", "edit_leaving_care", "edit_education"):
+        for cap in ("edit_case", "edit_leaving_care", "edit_education", "allocate"):
             user = world.user_for(cap, child_id)
             if user is None:
                 continue

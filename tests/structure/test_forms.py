@@ -45,7 +45,7 @@ class Reachable:
 def _case(world: World, key: str, url: str) -> FormCase:
     route = route_of(world.app, url)
     assert route is not None
-    user = world.user_for(route.capability, route.args.get("child_id"))
+    user = world.user_for(route.capability, route.args.get("child_id"), route.endpoint)
     assert user is not None, f"no demo user may use {url}"
     return FormCase(key, url, user, route.capability)
 

@@ -69,7 +69,7 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("the child record", {"children"}),
     ("fact domains", {"actions", "education", "health", "leaving_care", "missing", "permanence", "placements",
                       "reviews", "visits"}),
-    ("features across domains", {"alerts", "meetings", "reports", "returns"}),
+    ("features across domains", {"alerts", "allocation", "meetings", "reports", "returns"}),
     ("application", {"tracker", "casework_demo", "cli", "commands", "demo", "gunicorn_conf", "models", "probes"}),
 )
 OPEN_LAYERS = {"foundation", "application"}

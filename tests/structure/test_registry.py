@@ -13,7 +13,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import inspect, select
 
-from tracker.auth.roles import CAPABILITIES
+from tracker.children.access import AREAS, READ, WRITE
 from tracker.db import Base
 from tracker.tracking import registry
 from tracker.tracking.engine import FactError, compute_items
@@ -52,10 +52,10 @@ def test_every_declared_fact_names_real_columns_and_known_event_types() -> None:
         unknown = set(fact.event_types) - set(EVENT_TYPES)
         assert not unknown, f"{fact.key} gives event types no rule family declares: {unknown}"
         assert not (fact.button and fact.record is None), f"{fact.key}: a button needs a record page"
-        assert fact.capability in set().union(*CAPABILITIES.values()), fact.key
+        assert fact.area in AREAS, f"{fact.key}: {fact.area!r} is not a part of the child's record (access.AREAS)"
 
 
-def test_every_declared_page_exists_and_needs_the_facts_capability(app: Flask) -> None:
+def test_every_declared_page_exists_and_is_guarded_by_the_facts_area(app: Flask) -> None:
     checked = 0
     with app.test_request_context():
         for fact in registry.facts():
@@ -64,11 +64,11 @@ def test_every_declared_page_exists_and_needs_the_facts_capability(app: Flask) -
                 assert view is not None, f"{fact.key}: {name} page {page.endpoint} does not exist"
                 url = url_for(page.endpoint, **page.url_args(7, 11))
                 assert "/children/7/" in url + "/" and (not page.record_arg or "/11" in url), (fact.key, name, url)
-                needed = view.required_capability
+                guarded = (getattr(view, "access_area", None), getattr(view, "access_action", None))
                 if page.record_arg or name != "correct":
-                    assert needed == fact.capability, (fact.key, name, needed, fact.capability)
+                    assert guarded == (fact.area, WRITE), (fact.key, name, guarded, fact.area)
                 else:  # a tab where the record is put right: anyone who may change it may open it
-                    assert all(needed in caps for caps in CAPABILITIES.values() if fact.capability in caps)
+                    assert guarded == (fact.area, READ), (fact.key, name, guarded, fact.area)
                 checked += 1
     assert checked >= 3 * len([f for f in registry.facts() if f.delete is not None]) - 1
 

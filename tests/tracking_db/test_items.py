@@ -195,15 +195,19 @@ def test_an_alert_setting_saves_without_recomputing_due_dates(client, factory, s
 
 
 def test_record_buttons_follow_the_users_capabilities(client, factory, session) -> None:
-    child = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))
     pa = factory.user(role="personal_adviser")
+    young = factory.child(worker=factory.user(), date_of_birth=dt.date(2008, 1, 5), entered_care=dt.date(2024, 1, 8))
+    young.personal_adviser_id = pa.id
+    session.flush()
     sign_in(client, pa)
-    page = plain(client.get(f"/children/{child.id}/due-dates"))
+    page = plain(client.get(f"/children/{young.id}/due-dates"))
     assert "Record a PA contact" in page and "Record a review" not in page
     vs = factory.user(role="virtual_school")
+    pupil = factory.child(worker=factory.user(), entered_care=dt.date(2025, 1, 13))  # aged 10
     from tests.helpers import browser_client
 
     c = browser_client(client.application)
     sign_in(c, vs)
-    page = plain(c.get(f"/children/{child.id}/due-dates"))
+    assert c.get(f"/children/{pupil.id}/due-dates").status_code == 403  # the overview and education only
+    page = plain(c.get(f"/children/{pupil.id}/education"))
     assert "Record a PEP" in page and "Record a review" not in page and "Record a PA contact" not in page

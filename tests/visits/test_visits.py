@@ -261,21 +261,30 @@ def test_who_may_record_visits_and_missing_episodes(client, factory, session) ->
     visit = Visit(child_id=child.id, visited_on=D(2026, 10, 7), seen_alone=True, visited_by_id=sw.id)
     session.add(visit)
     session.flush()
-    # The virtual school sees the tabs, with no buttons or links to change them, and may not record.
+    # The virtual school reads only the overview and education: these tabs are refused.
     vs = browser_client(client.application)
     sign_in(vs, factory.user(role="virtual_school"))
-    for tab in ("visits", "missing"):
-        page = vs.get(f"/children/{child.id}/{tab}").get_data(as_text=True)
-        assert "Record a" not in page and "/edit" not in page, tab
-    for url in (f"/children/{child.id}/visits/new", f"/children/{child.id}/visits/{visit.id}/edit",
+    for url in (f"/children/{child.id}/visits", f"/children/{child.id}/missing",
+                f"/children/{child.id}/visits/new", f"/children/{child.id}/visits/{visit.id}/edit",
                 f"/children/{child.id}/care-plans/new", f"/children/{child.id}/placement-plans/new",
                 f"/children/{child.id}/missing/new"):
         assert vs.get(url).status_code == 403, url
-    # An IRO may record a visit (casework); the visitor offered is the child's social worker.
+    # The child's IRO reads the tabs, with no buttons or links to change them, and may not record.
+    chair = factory.user(role="iro")
+    child.iro_id = chair.id
+    session.flush()
     iro = browser_client(client.application)
-    sign_in(iro, factory.user(role="iro"))
-    form = iro.get(f"/children/{child.id}/visits/new").get_data(as_text=True)
-    assert f'<option value="{sw.id}" selected>' in form
+    sign_in(iro, chair)
+    for tab in ("visits", "missing"):
+        page = iro.get(f"/children/{child.id}/{tab}").get_data(as_text=True)
+        assert "Record a" not in page and "/edit" not in page, tab
+    assert iro.get(f"/children/{child.id}/visits/new").status_code == 403
+    # The team manager may record a visit: the visitor offered is the manager, the worker is a choice.
+    boss = factory.user(role="team_manager", team=child.team)
+    manager = browser_client(client.application)
+    sign_in(manager, boss)
+    form = manager.get(f"/children/{child.id}/visits/new").get_data(as_text=True)
+    assert f'<option value="{boss.id}" selected>' in form and f'<option value="{sw.id}">' in form
     # Another child's visit is not found under this child.
     other_sw, other = _child_in_placement(factory, entered=D(2026, 10, 1))
     sign_in(client, other_sw)

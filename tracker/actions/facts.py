@@ -3,7 +3,6 @@ event, and the chronology a line when it was set and another when it was done.""
 
 from __future__ import annotations
 
-from tracker.auth.roles import EDIT_CASE
 from tracker.tracking.models import Action
 from tracker.tracking.registry import Fact, Page, declare
 
@@ -16,6 +15,6 @@ declare(
         record=Page("actions.new_action"), button="Add an action",
         correct=Page("actions.complete_action", "action_id"),
         delete=Page("actions.delete_action", "action_id"),
-        capability=EDIT_CASE,
+        area="actions",
     ),
 )

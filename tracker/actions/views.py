@@ -13,12 +13,12 @@ from tracker import clock
 from tracker.actions import services
 from tracker.actions.forms import ActionForm, CompleteActionForm
 from tracker.auth.models import User
-from tracker.auth.roles import EDIT_CASE
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.models import Child
 from tracker.children.pages import correct_fact, delete_fact, get_child_or_403, record_fact
 from tracker.extensions import db
 from tracker.tracking.models import Action
-from tracker.web import requires
 
 bp = Blueprint("actions", __name__)
 
@@ -42,7 +42,7 @@ def describe_action(action: Action) -> list[tuple[str, str]]:
 
 
 @bp.route("/children/<int:child_id>/actions/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("actions", WRITE)
 def new_action(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = ActionForm()
@@ -58,7 +58,7 @@ def new_action(child_id: int) -> Any:
 
 @bp.route("/children/<int:child_id>/actions/<int:action_id>/done", methods=["GET", "POST"],
           endpoint="complete_action")
-@requires(EDIT_CASE)
+@for_child("actions", WRITE)
 def complete_action_page(child_id: int, action_id: int) -> Any:
     child = get_child_or_403(child_id)
     action = _action(child, action_id)
@@ -74,7 +74,7 @@ def complete_action_page(child_id: int, action_id: int) -> Any:
 
 @bp.route("/children/<int:child_id>/actions/<int:action_id>/delete", methods=["GET", "POST"],
           endpoint="delete_action")
-@requires(EDIT_CASE)
+@for_child("actions", WRITE)
 def delete_action_page(child_id: int, action_id: int) -> Any:
     child = get_child_or_403(child_id)
     action = _action(child, action_id)

@@ -23,6 +23,7 @@ from tracker.alerts.emails import EmailLine, child_link, child_ref, long_date, r
 from tracker.alerts.models import Alert, Notification, OutboxEmail
 from tracker.alerts.queries import open_item_conditions
 from tracker.auth.models import Team, User
+from tracker.auth.roles import MANAGE_SERVICE, MANAGE_TEAM, RUN_JOBS, roles_with
 from tracker.children.models import Child
 from tracker.db import UTCDateTime
 from tracker.errors import ValidationError
@@ -161,7 +162,7 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
     to_team_managers = (
         select(Alert.id, User.id, stamp)
         .join(TrackedItem, TrackedItem.id == Alert.item_id)
-        .join(User, and_(User.team_id == TrackedItem.team_id, User.role == "team_manager",
+        .join(User, and_(User.team_id == TrackedItem.team_id, User.role.in_(roles_with(MANAGE_TEAM)),
                          User.active == True))  # noqa: E712
         .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.level == "team_manager"))
     item_team = aliased(Team)
@@ -170,7 +171,7 @@ def raise_escalations(session: Session, *, today: dt.date, team_manager_days: in
         select(Alert.id, User.id, stamp)
         .join(TrackedItem, TrackedItem.id == Alert.item_id)
         .join(item_team, item_team.id == TrackedItem.team_id)
-        .join(User, and_(User.role == "group_manager", User.active == True))  # noqa: E712
+        .join(User, and_(User.role.in_(roles_with(MANAGE_SERVICE)), User.active == True))  # noqa: E712
         .outerjoin(own_team, own_team.id == User.team_id)
         .where(Alert.raised_on == today, Alert.created_at == stamp, Alert.level == "group_manager",
                func.coalesce(User.service_id, own_team.service_id) == item_team.service_id))
@@ -295,7 +296,7 @@ def queue_admin_warnings(session: Session, *, health: Any, now: dt.datetime, bas
         problems.append(("outbox-stuck", "Email is waiting in the outbox"))
     if not problems:
         return {"warnings": 0}
-    admins = [u for u in session.scalars(select(User).where(User.role == "admin", User.active == True)  # noqa: E712
+    admins = [u for u in session.scalars(select(User).where(User.role.in_(roles_with(RUN_JOBS)), User.active == True)  # noqa: E712
                                          .order_by(User.id)) if u.email]
     queued = 0
     for kind, subject in problems:

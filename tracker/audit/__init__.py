@@ -52,6 +52,11 @@ def set_actor(session: Session, user: Any | None, label: str | None = None) -> N
         session.info["actor_label"] = label or user.email
 
 
+def set_address(session: Session, address: str | None) -> None:
+    """Record the client's address (the web layer sets it per request) on every event."""
+    session.info["address"] = (address or "")[:45] or None
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
@@ -103,7 +108,7 @@ def record(session: Session, *, action: str, entity_type: str, entity_id: int | 
         at=clock.now(), actor_id=session.info.get("actor_id"),
         actor_label=session.info.get("actor_label", "system"), action=action,
         entity_type=entity_type, entity_id=entity_id, child_id=child_id, summary=summary,
-        before=before, after=after,
+        before=before, after=after, address=session.info.get("address"),
     ))
 
 
@@ -139,12 +144,14 @@ def _write_audit(session: Session, _ctx: Any) -> None:
     now = clock.now()
     actor_id = session.info.get("actor_id")
     actor_label = session.info.get("actor_label", "system")
+    address = session.info.get("address")
 
     def add(obj: Audited, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
         rows.append({
             "at": now, "actor_id": actor_id, "actor_label": actor_label, "action": action,
             "entity_type": obj.__tablename__, "entity_id": getattr(obj, "id", None),
             "child_id": obj.audit_child_id(), "summary": None, "before": before, "after": after,
+            "address": address,
         })
 
     for obj in session.new:

@@ -33,3 +33,5 @@ class AuditEvent(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The client's address (IP) of the request that caused the event, when there was one.
+    address: Mapped[str | None] = mapped_column(String(45))

@@ -17,3 +17,14 @@ class SignInForm(Form):
 
 class SignOutForm(Form):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField("Your current password", widget=GovPasswordInput(),
+                                     validators=[InputRequired(message="Enter your current password")])
+    new_password = PasswordField("New password", widget=GovPasswordInput(),
+                                 description="12 characters or more: three or four unrelated words work well",
+                                 validators=[InputRequired(message="Enter a new password")])
+    confirm_password = PasswordField("New password again", widget=GovPasswordInput(),
+                                     validators=[InputRequired(message="Enter the new password again")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())

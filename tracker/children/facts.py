@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker import codes
-from tracker.auth.roles import EDIT_CASE
 from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.tracking.registry import (
     EventSpec,
@@ -49,7 +48,7 @@ declare(
         record=Page("children.enter_care"),
         correct=Page("children.edit_care_period", "period_id"),
         delete=Page("children.delete_care_period", "period_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
     Fact(
         LegalStatus, on="start_on", label="Legal status", detail=code_label(codes.LEGAL_STATUS, "code"), order=2,
@@ -58,6 +57,6 @@ declare(
         # No correction form: a wrong legal status is deleted on the care history tab.
         correct=Page("children.care_history"),
         delete=Page("children.delete_legal_status", "status_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
 )

@@ -37,11 +37,15 @@ class ChildForm(VersionedForm):
                       validators=[OptionalV(), MaxLength(13)])
     disability = BooleanField("The child has a disability", widget=GovCheckboxInput())
     uasc = BooleanField("Unaccompanied asylum-seeking child", widget=GovCheckboxInput())
-    restricted = BooleanField("Restricted record (only the allocated worker and managers can see it)",
-                              widget=GovCheckboxInput())
-    allocated_worker_id = IdSelectField("Allocated worker")
-    team_id = IdSelectField("Team")
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class NewChildForm(ChildForm):
+    """Adding a child: their details and the team they belong to (the person adding them
+    becomes their allocated worker when they work in that team)."""
+
+    team_id = IdSelectField("Team", what="a team")
+    submit = SubmitField("Add the child", widget=GovSubmitInput())
 
 
 class StartCareForm(Form):

@@ -53,8 +53,10 @@ class Child(Audited, Versioned, Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     #: Personal adviser (care leavers).
     personal_adviser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    #: Restricted records are visible only to the allocated worker, their managers and
-    #: administrators.
+    #: The child's independent reviewing officer (allocated by a manager).
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Restricted records are open only to the people allocated to the child and their
+    #: managers (tracker.children.access); every look at one is recorded.
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Why the due dates could not be worked out last time (e.g. "no term dates for
     #: 2029/30"); shown on the child's page. Derived state, written by the recompute.
@@ -68,6 +70,7 @@ class Child(Audited, Versioned, Base):
 
     allocated_worker: Mapped[User | None] = relationship(foreign_keys=[allocated_worker_id])
     personal_adviser: Mapped[User | None] = relationship(foreign_keys=[personal_adviser_id])
+    iro: Mapped[User | None] = relationship(foreign_keys=[iro_id])
     team: Mapped[Team | None] = relationship()
     care_periods: Mapped[list[CarePeriod]] = relationship(
         back_populates="child", order_by="CarePeriod.start_on", cascade="all, delete-orphan")

@@ -15,46 +15,66 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, current_app, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from tracker import audit
-from tracker.auth.roles import EDIT_CASE
-from tracker.children import queries
+from tracker.children import access, queries
 from tracker.children.forms import ConfirmDeleteForm
+from tracker.children.guard import refuse
 from tracker.children.models import Child, Placement
 from tracker.extensions import db
 from tracker.web import submit
+from tracker.web.nav import CHILD_TABS
 
 #: Describes a record as (label, value) rows, for "What is saved now" and delete pages.
 Describe = Callable[[Any], Sequence[tuple[str, str]]]
 
 
 def get_child_or_403(child_id: int) -> Child:
-    """Load a child the signed-in user may see; refusals are audited."""
+    """The child of a page guarded by :func:`tracker.children.guard.for_child` (which has
+    checked the user's access to it). Unguarded, the child must at least be readable;
+    refusals are audited."""
+    child = g.get("child")
+    if child is not None and child.id == child_id:
+        return child
     child = db.session.get(Child, child_id)
     if child is None:
         abort(404)
-    if not queries.can_view(current_user, child):
-        audit.record_and_commit(db.session, action="access_denied", entity_type="children", entity_id=child.id,
-                                child_id=child.id, summary=f"Refused {request.method} {request.path}")
-        abort(403)
+    if not access.can_read(current_user, child):
+        refuse(child)
     return child
 
 
+def may(child: Child, area: str, action: str = access.WRITE) -> bool:
+    """May the signed-in user read or change this part of the child's record?"""
+    return access.allows(current_user, child, area, action)
+
+
+def child_tabs(child: Child) -> list[tuple[str, str, str]]:
+    """The child record's tabs the signed-in user may open (a tab's page names its area)."""
+    readable = access.allowed_areas(current_user, child)
+    return [(key, label, endpoint) for key, label, endpoint in CHILD_TABS
+            if getattr(current_app.view_functions.get(endpoint), "access_area", None) in readable]
+
+
 def child_context(child: Child, today: dt.date) -> dict[str, Any]:
-    """What every tab of the child's record shows around its own content."""
+    """What every tab of the child's record shows around its own content: ``can_edit``
+    (may change the part of the record this page is about), ``may(area)`` for the others,
+    and the tabs this user may open."""
     placements = list(db.session.scalars(select(Placement).where(Placement.child_id == child.id)
                                          .order_by(Placement.start_on.desc())))
     current = next((p for p in placements if p.end_on is None), None)
+    area = g.get("child_area") or "overview"
     return {
         "legal_status": queries.get_current_legal_status(db.session, child, today),
         "open_period": queries.get_open_care_period(db.session, child),
         "placements": placements,
         "current_placement": current,
-        "can_edit": current_user.can(EDIT_CASE),
+        "can_edit": may(child, area),
+        "may": lambda part, action=access.WRITE: may(child, part, action),
+        "child_tabs": child_tabs(child),
     }
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, extract, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, exists, extract, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from tracker.auth.models import Team, User
-from tracker.auth.roles import SEE_ALL_RESTRICTED, VIEW_SERVICE, VIEW_TEAM
+from tracker.auth.roles import HOLD_CASES, VIEW_SERVICE, VIEW_TEAM, roles_with
+from tracker.children import access
 from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.tracking import registry
 from tracker.tracking.models import TrackedItem
@@ -18,37 +19,17 @@ from tracker.tracking.registry import Entry
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
-    """SQL condition: children ``user`` may open.
-
-    Restricted records are visible only to the allocated worker (and, for a care leaver,
-    their personal adviser, who is the allocated worker after 18), the team manager(s) of
-    the child's team, the group manager of that team's service, and administrators.
-    """
-    if user.can(SEE_ALL_RESTRICTED):
-        return true()
-    allowed: list[ColumnElement[bool]] = [Child.restricted.is_(False), Child.allocated_worker_id == user.id,
-                                          Child.personal_adviser_id == user.id]
-    if user.role == "team_manager" and user.team_id is not None:
-        allowed.append(Child.team_id == user.team_id)
-    service_id = user.managed_service_id
-    if service_id is not None:
-        allowed.append(Child.team_id.in_(select(Team.id).where(Team.service_id == service_id)))
-    return or_(*allowed) if allowed else false()
+    """SQL condition: children ``user`` may open (:func:`tracker.children.access.readable`)."""
+    return access.readable(user)
 
 
 def can_view(user: User, child: Child) -> bool:
-    if user.can(SEE_ALL_RESTRICTED) or not child.restricted:
-        return True
-    if user.id in (child.allocated_worker_id, child.personal_adviser_id):
-        return True
-    if user.role == "team_manager" and child.team_id is not None and child.team_id == user.team_id:
-        return True
-    service_id = user.managed_service_id
-    return service_id is not None and child.team is not None and child.team.service_id == service_id
+    """May ``user`` open the child's record (:func:`tracker.children.access.can_read`)?"""
+    return access.can_read(user, child)
 
 
 def list_my_children(user: User) -> Select[tuple[Child]]:
-    return (select(Child).where(Child.allocated_worker_id == user.id)
+    return (select(Child).where(Child.allocated_worker_id == user.id, visible_to(user))
             .order_by(Child.last_name, Child.first_name, Child.id))
 
 
@@ -69,7 +50,7 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "0-4": (0, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17), "18-plus": (18, None),
 }
 STATUS_FILTERS = {"overdue": "Any overdue", "due_soon": "Any due soon", "none": "None overdue or due soon"}
-CASEWORK_ROLES = ("social_worker", "team_manager", "group_manager")
+CASEWORK_ROLES = roles_with(HOLD_CASES)
 
 
 @dataclass(frozen=True)
@@ -173,7 +154,10 @@ def _scope_conditions(user: User, scope: CaseloadScope, filters: CaseloadFilters
     """Whose children: the user's own, a team's (optionally one worker's), or a service's."""
     conds: list[ColumnElement[bool]] = [visible_to(user)]
     if scope.level == "own":
-        conds.append(Child.allocated_worker_id == user.id)
+        # A case worker's own caseload is their allocated children; for an IRO, a virtual
+        # school officer or a personal adviser it is every child they work with.
+        if user.can(HOLD_CASES):
+            conds.append(Child.allocated_worker_id == user.id)
         return conds
     if scope.level == "team" or user.managed_service_id is not None:
         conds.append(Child.team_id.in_(scope.team_ids or {-1}))

@@ -85,15 +85,26 @@ def validate_child_details(session: Session, data: dict[str, Any], *, today: dt.
     return errors
 
 
+#: The child's details a case worker changes. Allocation (worker, team, IRO, personal
+#: adviser) and the restricted flag change only through a manager's allocation pages
+#: (tracker.allocation), never here.
 _DETAIL_FIELDS = ("local_id", "first_name", "last_name", "date_of_birth", "sex", "ethnicity", "upn",
-                  "disability", "uasc", "allocated_worker_id", "team_id", "restricted")
+                  "disability", "uasc")
 
 
-def create_child(session: Session, data: dict[str, Any], *, today: dt.date) -> Child:
+def create_child(session: Session, data: dict[str, Any], *, today: dt.date, team_id: int | None,
+                 allowed_team_ids: set[int], allocated_worker_id: int | None = None) -> Child:
+    """Add a child to a team (one of ``allowed_team_ids``, the teams the person adding
+    the child works in), allocated to ``allocated_worker_id`` if given."""
     errors = validate_child_details(session, data, today=today)
+    if team_id is None or team_id not in allowed_team_ids:
+        errors["team_id"] = ("Select the child's team" if allowed_team_ids else
+                             "You are not in a team, so nobody would be responsible for the child: "
+                             "ask an administrator to put you in a team")
     if errors:
         raise ValidationError(errors)
-    child = Child(**{k: _clean(k, data.get(k)) for k in _DETAIL_FIELDS})
+    child = Child(**{k: _clean(k, data.get(k)) for k in _DETAIL_FIELDS}, team_id=team_id,
+                  allocated_worker_id=allocated_worker_id, restricted=False)
     session.add(child)
     session.flush()
     return child
@@ -101,6 +112,7 @@ def create_child(session: Session, data: dict[str, Any], *, today: dt.date) -> C
 
 def update_child(session: Session, child: Child, data: dict[str, Any], *, today: dt.date,
                  expected_version: int | None = None) -> Child:
+    """Change the child's details (only those: see ``_DETAIL_FIELDS``)."""
     check_version(child, expected_version)
     errors = validate_child_details(session, data, today=today, child=child)
     if errors:
@@ -109,12 +121,12 @@ def update_child(session: Session, child: Child, data: dict[str, Any], *, today:
         if key in data:
             setattr(child, key, _clean(key, data[key]))
     session.flush()
-    recompute_child(session, child, today=today)  # date of birth and allocation feed the items
+    recompute_child(session, child, today=today)  # the date of birth feeds the items
     return child
 
 
 def _clean(key: str, value: Any) -> Any:
-    if key in ("disability", "uasc", "restricted"):
+    if key in ("disability", "uasc"):
         return bool(value)
     if key == "upn":
         return (value or "").strip().upper() or None

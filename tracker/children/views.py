@@ -11,16 +11,19 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import audit, clock, codes
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import Team, User
-from tracker.auth.roles import EDIT_CASE, VIEW_AUDIT, VIEW_CHILDREN
+from tracker.auth.models import Team
+from tracker.auth.roles import HOLD_CASES, VIEW_CHILDREN
 from tracker.children import queries, services
+from tracker.children.access import READ, WRITE
 from tracker.children.forms import (
     CarePeriodForm,
     ChildForm,
     EndCareForm,
     LegalStatusForm,
+    NewChildForm,
     StartCareForm,
 )
+from tracker.children.guard import VIEW_ACTION, for_child
 from tracker.children.models import CarePeriod, Child, LegalStatus
 from tracker.children.pages import (
     child_context,
@@ -28,6 +31,7 @@ from tracker.children.pages import (
     delete_fact,
     get_child_or_403,
     get_record_or_404,
+    may,
     record_form_page,
 )
 from tracker.extensions import db
@@ -35,7 +39,7 @@ from tracker.tracking import queries as tracking_queries
 from tracker.tracking import registry
 from tracker.tracking.rules import RULES_BY_KIND
 from tracker.web import Page, csv_response, page_number, paginate, requires, signed_in, submit
-from tracker.web.forms import DeleteForm, with_current
+from tracker.web.forms import DeleteForm
 
 bp = Blueprint("children", __name__)
 
@@ -49,60 +53,54 @@ def home() -> Any:
                            legal_status=lambda c: queries.get_current_legal_status(db.session, c, today))
 
 
-def _worker_choices() -> list[SelectChoice]:
-    users = db.session.scalars(select(User).where(User.active.is_(True),
-                                                  User.role.in_(("social_worker", "team_manager", "group_manager")))
-                               .order_by(User.name))
-    return [SelectChoice("", "Not allocated")] + [SelectChoice(str(u.id), f"{u.name} ({u.role_label})")
-                                                  for u in users]
+def _new_child_teams() -> list[Team]:
+    """The teams someone may add a child to: their own, or (group managers) their service's."""
+    service_id = current_user.managed_service_id
+    if service_id is not None:
+        return list(db.session.scalars(select(Team).where(Team.service_id == service_id).order_by(Team.name)))
+    return [current_user.team] if current_user.team is not None else []
 
 
-def _team_choices() -> list[SelectChoice]:
-    return [SelectChoice("", "No team")] + [SelectChoice(str(t.id), t.name)
-                                            for t in db.session.scalars(select(Team).order_by(Team.name))]
-
-
-def _child_form(child: Child | None = None) -> ChildForm:
-    form = ChildForm(obj=child) if child is not None else ChildForm()
-    form.allocated_worker_id.choices = _worker_choices()
-    form.team_id.choices = _team_choices()
-    if child is not None:
-        worker = child.allocated_worker
-        form.allocated_worker_id.choices = with_current(
-            form.allocated_worker_id.choices, child.allocated_worker_id,
-            lambda: f"{worker.name} ({worker.role_label}{'' if worker.active else ', left'})" if worker else "")
-    if child is not None and request.method == "GET":
+def _child_form(child: Child) -> ChildForm:
+    form = ChildForm(obj=child)
+    if request.method == "GET":
         form.version.data = str(child.version)
-        form.allocated_worker_id.data = child.allocated_worker_id
-        form.team_id.data = child.team_id
     return form
 
 
 def _detail_data(form: ChildForm) -> dict[str, Any]:
-    keys = ("local_id", "first_name", "last_name", "date_of_birth", "sex", "ethnicity", "upn", "disability",
-            "uasc", "restricted", "allocated_worker_id", "team_id")
+    keys = ("local_id", "first_name", "last_name", "date_of_birth", "sex", "ethnicity", "upn", "disability", "uasc")
     return {k: getattr(form, k).data for k in keys}
 
 
 @bp.route("/children/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@requires(HOLD_CASES)
 def new_child() -> Any:
-    form = _child_form()
+    teams = _new_child_teams()
+    form = NewChildForm()
+    form.team_id.choices = [SelectChoice("", "Select a team")] + [SelectChoice(str(t.id), t.name) for t in teams]
     if request.method == "GET":
-        form.allocated_worker_id.data = current_user.id
-        form.team_id.data = current_user.team_id
+        form.team_id.data = current_user.team_id if current_user.team_id in {t.id for t in teams} else None
+
+    def create() -> None:
+        team_id = form.team_id.data
+        # The person adding the child becomes their worker when they work in that team.
+        worker = current_user.id if team_id is not None and team_id == current_user.team_id else None
+        created.append(services.create_child(db.session, _detail_data(form), today=clock.today(), team_id=team_id,
+                                             allowed_team_ids={t.id for t in teams}, allocated_worker_id=worker))
+
     created: list[Child] = []
-    ok, _ = submit(form, lambda: created.append(services.create_child(db.session, _detail_data(form),
-                                                                        today=clock.today())),
-                   success="Child added")
+    ok, _ = submit(form, create, success="Child added")
     if ok:
         return redirect(url_for("children.show_child", child_id=created[0].id))
     return render_template("_components/form_page.html", form=form, heading="Add a child",
+                           intro="You become the child's allocated worker if you work in their team; otherwise "
+                                 "the team's manager allocates a worker.",
                            back_url=url_for("children.home"))
 
 
 @bp.route("/children/<int:child_id>")
-@requires(VIEW_CHILDREN)
+@for_child("overview")
 def show_child(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -112,7 +110,7 @@ def show_child(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/care-history")
-@requires(VIEW_CHILDREN)
+@for_child("care")
 def care_history(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -121,19 +119,23 @@ def care_history(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/history")
-@requires(VIEW_CHILDREN)
+@for_child("history")
 def audit_history(child_id: int) -> Any:
     child = get_child_or_403(child_id)
-    if not (current_user.can(VIEW_AUDIT) or child.allocated_worker_id == current_user.id):
-        abort(403)
-    page = paginate(select(AuditEvent).where(AuditEvent.child_id == child.id)
+    page = paginate(select(AuditEvent).where(AuditEvent.child_id == child.id, AuditEvent.action != VIEW_ACTION)
                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), per_page=50)
-    return render_template("children/history.html", child=child, page=page, tab="history",
+    viewers = None
+    if may(child, "viewers", READ):
+        viewers = list(db.session.scalars(
+            select(AuditEvent).where(AuditEvent.child_id == child.id, AuditEvent.action == VIEW_ACTION)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(200)))
+    return render_template("children/history.html", child=child, page=page, tab="history", viewers=viewers,
+                           logs_views=child.restricted or current_app.config["LOG_ALL_CHILD_VIEWS"],
                            **child_context(child, clock.today()))
 
 
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("overview", WRITE)
 def edit_child(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = _child_form(child)
@@ -154,12 +156,12 @@ def describe_child(child: Child) -> list[tuple[str, str]]:
     return [("Child ID", child.local_id), ("Name", child.name), ("Date of birth", f"{child.date_of_birth:%d/%m/%Y}"),
             ("Sex", codes.SEX.label(child.sex)), ("Ethnicity", codes.ETHNICITY.label(child.ethnicity)),
             ("Unique pupil number", child.upn or "Not recorded"),
-            ("Allocated worker", child.allocated_worker.name if child.allocated_worker else "Not allocated"),
-            ("Team", child.team.name if child.team else "No team")]
+            ("Disability", "Yes" if child.disability else "No"),
+            ("Unaccompanied asylum-seeking child", "Yes" if child.uasc else "No")]
 
 
 @bp.route("/children/<int:child_id>/enter-care", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def enter_care(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = StartCareForm()
@@ -174,7 +176,7 @@ def enter_care(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/care-periods/<int:period_id>/end", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def leave_care(child_id: int, period_id: int) -> Any:
     child = get_child_or_403(child_id)
     period = db.session.get(CarePeriod, period_id)
@@ -198,7 +200,7 @@ def leave_care(child_id: int, period_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/legal-status/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def change_legal_status(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = LegalStatusForm()
@@ -304,33 +306,33 @@ def caseload_csv() -> Any:
 
 # Due dates and chronology -------------------------------------------------------------
 
-def record_buttons() -> list[tuple[str, str]]:
+def record_buttons(child: Child) -> list[tuple[str, str]]:
     """The "Record …" buttons the signed-in user may use: (endpoint, label)."""
     return [(f.record.endpoint, f.button) for f in registry.facts()
-            if f.record is not None and f.button and current_user.can(f.capability)]
+            if f.record is not None and f.button and may(child, f.area)]
 
 
 @bp.route("/children/<int:child_id>/due-dates")
-@requires(VIEW_CHILDREN)
+@for_child("record")
 def child_items(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     items = tracking_queries.list_child_items(db.session, child.id)
     return render_template("children/due_dates.html", child=child, items=items, today=today, tab="items",
-                           buttons=record_buttons(), can_record=current_user.can(EDIT_CASE),
+                           buttons=record_buttons(child), can_record=may(child, "actions"),
                            **child_context(child, today))
 
 
 def correct_url(child: Child, entry: registry.Entry) -> str | None:
     """Where the signed-in user can correct a chronology line (None: nowhere they may)."""
     page = entry.fact.correct
-    if page is None or not current_user.can(entry.fact.capability):
+    if page is None or not may(child, entry.fact.area):
         return None
     return url_for(page.endpoint, **page.url_args(child.id, entry.record_id))
 
 
 @bp.route("/children/<int:child_id>/chronology")
-@requires(VIEW_CHILDREN)
+@for_child("record")
 def chronology(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -351,7 +353,7 @@ def describe_period(period: CarePeriod) -> list[tuple[str, str]]:
 
 
 @bp.route("/children/<int:child_id>/care-periods/<int:period_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def edit_care_period(child_id: int, period_id: int) -> Any:
     child = get_child_or_403(child_id)
     period = get_record_or_404(CarePeriod, child, period_id)
@@ -365,7 +367,7 @@ def edit_care_period(child_id: int, period_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/care-periods/<int:period_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_care_period(child_id: int, period_id: int) -> Any:
     child = get_child_or_403(child_id)
     period = get_record_or_404(CarePeriod, child, period_id)
@@ -376,7 +378,7 @@ def delete_care_period(child_id: int, period_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/legal-status/<int:status_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_legal_status(child_id: int, status_id: int) -> Any:
     child = get_child_or_403(child_id)
     status = db.session.get(LegalStatus, status_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.auth.roles import EDIT_EDUCATION
 from tracker.education.models import Pep, TermDate
 from tracker.tracking.calendars import Term
 from tracker.tracking.registry import Fact, Page, declare, declare_terms
@@ -26,6 +25,6 @@ declare(
         record=Page("education.record_pep"), button="Record a PEP",
         correct=Page("education.edit_pep", "pep_id"),
         delete=Page("education.delete_pep", "pep_id"),
-        capability=EDIT_EDUCATION,
+        area="education",
     ),
 )

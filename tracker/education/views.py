@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_login import current_user
 
 from tracker import clock
-from tracker.auth.roles import EDIT_EDUCATION, VIEW_CHILDREN
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.pages import (
     child_context,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
+    may,
     record_fact,
 )
 from tracker.children.queries import list_items_of
@@ -22,7 +23,6 @@ from tracker.education import queries, services
 from tracker.education.forms import PepForm
 from tracker.education.models import Pep
 from tracker.extensions import db
-from tracker.web import requires
 
 bp = Blueprint("education", __name__, url_prefix="/children/<int:child_id>/education")
 
@@ -32,18 +32,18 @@ def describe(pep: Pep) -> list[tuple[str, str]]:
 
 
 @bp.route("")
-@requires(VIEW_CHILDREN)
+@for_child("education")
 def child_education(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     terms, peps = queries.list_pep_terms(db.session, child, today=today)
     return render_template("education/child_education.html", child=child, today=today, tab="education",
                            terms=terms, peps=peps, initial=list_items_of(db.session, child, "initial_pep"),
-                           can_edit_education=current_user.can(EDIT_EDUCATION), **child_context(child, today))
+                           can_edit_education=may(child, "education"), **child_context(child, today))
 
 
 @bp.route("/peps/new", methods=["GET", "POST"])
-@requires(EDIT_EDUCATION)
+@for_child("education", WRITE)
 def record_pep(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = PepForm()
@@ -54,7 +54,7 @@ def record_pep(child_id: int) -> Any:
 
 
 @bp.route("/peps/<int:pep_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_EDUCATION)
+@for_child("education", WRITE)
 def edit_pep(child_id: int, pep_id: int) -> Any:
     child = get_child_or_403(child_id)
     pep = get_record_or_404(Pep, child, pep_id)
@@ -66,7 +66,7 @@ def edit_pep(child_id: int, pep_id: int) -> Any:
 
 
 @bp.route("/peps/<int:pep_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_EDUCATION)
+@for_child("education", WRITE)
 def delete_pep(child_id: int, pep_id: int) -> Any:
     child = get_child_or_403(child_id)
     pep = get_record_or_404(Pep, child, pep_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tracker.auth.roles import EDIT_CASE
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
 from tracker.tracking.registry import Fact, Page, declare
 
@@ -13,7 +12,7 @@ declare(
         record=Page("health.record_health_assessment"), button="Record a health assessment",
         correct=Page("health.edit_health_assessment", "record_id"),
         delete=Page("health.delete_health_assessment", "record_id"),
-        capability=EDIT_CASE,
+        area="health",
     ),
     Fact(
         DentalCheck, on="checked_on", label="Dental check",
@@ -21,7 +20,7 @@ declare(
         record=Page("health.record_dental_check"), button="Record a dental check",
         correct=Page("health.edit_dental_check", "record_id"),
         delete=Page("health.delete_dental_check", "record_id"),
-        capability=EDIT_CASE,
+        area="health",
     ),
     Fact(
         SdqScore, on="completed_on", label="SDQ completed", detail=lambda q: f"Score {q.score} ({q.band})",
@@ -29,6 +28,6 @@ declare(
         record=Page("health.record_sdq"), button="Record an SDQ score",
         correct=Page("health.edit_sdq", "record_id"),
         delete=Page("health.delete_sdq", "record_id"),
-        capability=EDIT_CASE,
+        area="health",
     ),
 )

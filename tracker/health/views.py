@@ -8,7 +8,8 @@ from flask import Blueprint, render_template, url_for
 from sqlalchemy import select
 
 from tracker import clock
-from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.pages import (
     child_context,
     correct_fact,
@@ -22,7 +23,6 @@ from tracker.extensions import db
 from tracker.health import services
 from tracker.health.forms import KINDS, DentalCheckForm, HealthAssessmentForm, SdqForm
 from tracker.health.models import DentalCheck, HealthAssessment, SdqScore
-from tracker.web import requires
 
 bp = Blueprint("health", __name__, url_prefix="/children/<int:child_id>/health")
 
@@ -38,7 +38,7 @@ def _tab(child_id: int) -> str:
 
 
 @bp.route("")
-@requires(VIEW_CHILDREN)
+@for_child("health")
 def child_health(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -61,7 +61,7 @@ def describe_assessment(record: HealthAssessment) -> list[tuple[str, str]]:
 
 
 @bp.route("/assessments/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def record_health_assessment(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = HealthAssessmentForm()
@@ -72,7 +72,7 @@ def record_health_assessment(child_id: int) -> Any:
 
 
 @bp.route("/assessments/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def edit_health_assessment(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(HealthAssessment, child, record_id)
@@ -84,7 +84,7 @@ def edit_health_assessment(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/assessments/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def delete_health_assessment(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(HealthAssessment, child, record_id)
@@ -101,7 +101,7 @@ def describe_dental(record: DentalCheck) -> list[tuple[str, str]]:
 
 
 @bp.route("/dental/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def record_dental_check(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = DentalCheckForm()
@@ -112,7 +112,7 @@ def record_dental_check(child_id: int) -> Any:
 
 
 @bp.route("/dental/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def edit_dental_check(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(DentalCheck, child, record_id)
@@ -124,7 +124,7 @@ def edit_dental_check(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/dental/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def delete_dental_check(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(DentalCheck, child, record_id)
@@ -145,7 +145,7 @@ def describe_sdq(record: SdqScore) -> list[tuple[str, str]]:
 
 
 @bp.route("/sdq/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def record_sdq(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = SdqForm()
@@ -157,7 +157,7 @@ def record_sdq(child_id: int) -> Any:
 
 
 @bp.route("/sdq/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def edit_sdq(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(SdqScore, child, record_id)
@@ -169,7 +169,7 @@ def edit_sdq(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/sdq/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("health", WRITE)
 def delete_sdq(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(SdqScore, child, record_id)

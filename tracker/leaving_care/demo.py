@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import ADVISE_CARE_LEAVERS, roles_with
 from tracker.children.models import Child
 from tracker.leaving_care.models import (
     Accommodation,
@@ -44,7 +45,7 @@ UNSUITABLE_WHY = ["Temporary accommodation while a tenancy is found", "Not safe:
 
 
 def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> None:
-    advisers = list(session.scalars(select(User).where(User.role == "personal_adviser",
+    advisers = list(session.scalars(select(User).where(User.role.in_(roles_with(ADVISE_CARE_LEAVERS)),
                                                        User.email.like("pa%@demo.invalid")).order_by(User.email)))
     if not advisers:
         return

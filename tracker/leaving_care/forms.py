@@ -25,7 +25,7 @@ from tracker.leaving_care.models import (
     TENANCY_ENDINGS,
     TENURES,
 )
-from tracker.web.forms import GovDateField, IdSelectField, MaxLength, VersionedForm
+from tracker.web.forms import GovDateField, MaxLength, VersionedForm
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -131,11 +131,6 @@ class BirthdayDataForm(RecordForm):
     suitable = RadioField("Is the accommodation suitable?", choices=YES_NO, widget=GovRadioInput(),
                           validate_choice=False, description="Leave blank when the accommodation is 0")
     submit = SubmitField("Save birthday data", widget=GovSubmitInput())
-
-
-class AdviserForm(VersionedForm):
-    adviser_id = IdSelectField("Personal adviser")
-    submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 FORMS: dict[str, type[RecordForm]] = {

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.auth.models import Team, User
-from tracker.auth.roles import VIEW_TEAM
+from tracker.auth.roles import ADVISE_CARE_LEAVERS, VIEW_TEAM, roles_with
 from tracker.children.models import CarePeriod, Child
 from tracker.children.queries import visible_to
 from tracker.leaving_care import oc3
@@ -118,7 +118,7 @@ def get_child_records(session: Session, child: Child) -> ChildRecords:
 
 
 def list_advisers(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.active.is_(True), User.role == "personal_adviser")
+    return list(session.scalars(select(User).where(User.active.is_(True), User.role.in_(roles_with(ADVISE_CARE_LEAVERS)))
                                 .order_by(User.name)))
 
 

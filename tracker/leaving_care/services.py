@@ -30,7 +30,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.auth.models import User
 from tracker.children.models import Child
 from tracker.children.services import check_version
 from tracker.errors import ValidationError
@@ -114,17 +113,3 @@ def delete_record(session: Session, record: Any, *, today: dt.date, expected_ver
             prev.end_on = None
     session.delete(record)
     recompute_child(session, child, today=today)
-
-
-def allocate_personal_adviser(session: Session, child: Child, *, adviser_id: int | None, today: dt.date,
-                              expected_version: int | None = None) -> Child:
-    """Set (or clear) the young person's personal adviser; the adviser then owns the
-    personal-adviser items (pathway plan reviews, contacts, visits, birthday data)."""
-    check_version(child, expected_version)
-    if adviser_id is not None and adviser_id != child.personal_adviser_id:  # one who has left may stay
-        adviser = session.get(User, adviser_id)
-        if adviser is None or not adviser.active or adviser.role != "personal_adviser":
-            raise ValidationError({"adviser_id": "Select a personal adviser from the list"})
-    child.personal_adviser_id = adviser_id
-    recompute_child(session, child, today=today)
-    return child

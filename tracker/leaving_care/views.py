@@ -10,14 +10,15 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
-from tracker.auth.roles import EDIT_LEAVING_CARE, VIEW_CHILDREN, VIEW_REPORTS
-from tracker.children.pages import get_child_or_403
+from tracker.auth.roles import ADVISE_CARE_LEAVERS, EDIT_LEAVING_CARE, VIEW_REPORTS
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
+from tracker.children.pages import child_context, get_child_or_403
 from tracker.extensions import db
 from tracker.leaving_care import oc3, queries, services
-from tracker.leaving_care.forms import FORMS, AdviserForm
+from tracker.leaving_care.forms import FORMS
 from tracker.leaving_care.models import (
     CONTACT_METHODS,
     IN_TOUCH,
@@ -26,7 +27,7 @@ from tracker.leaving_care.models import (
     TENURES,
 )
 from tracker.web import Page, csv_response, int_arg, page_number, requires, submit
-from tracker.web.forms import DeleteForm, with_current
+from tracker.web.forms import DeleteForm
 
 bp = Blueprint("leaving_care", __name__)
 
@@ -61,40 +62,14 @@ def _tab(child_id: int) -> str:
 # --------------------------------------------------------------------------- a young person
 
 @bp.route("/children/<int:child_id>/leaving-care")
-@requires(VIEW_CHILDREN)
+@for_child("leaving_care")
 def child_leaving_care(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
     return render_template("leaving_care/child.html", child=child, today=today, tab="leaving_care",
                            status=queries.get_status(db.session, child, today),
                            records=queries.get_child_records(db.session, child),
-                           can_edit=current_user.can(EDIT_LEAVING_CARE))
-
-
-@bp.route("/children/<int:child_id>/leaving-care/personal-adviser", methods=["GET", "POST"])
-@requires(EDIT_LEAVING_CARE)
-def allocate_adviser(child_id: int) -> Any:
-    child = get_child_or_403(child_id)
-    form = AdviserForm()
-    adviser = child.personal_adviser
-    form.adviser_id.choices = with_current([SelectChoice("", "Not allocated")] + [
-        SelectChoice(str(u.id), u.name) for u in queries.list_advisers(db.session)], child.personal_adviser_id,
-        lambda: f"{adviser.name}{'' if adviser.active else ' (left)'}" if adviser else "")
-    if request.method == "GET":
-        form.adviser_id.data = child.personal_adviser_id
-        form.version.data = str(child.version)
-    ok, conflict = submit(form, lambda: services.allocate_personal_adviser(
-        db.session, child, adviser_id=form.adviser_id.data, today=clock.today(),
-        expected_version=form.expected_version()), success="Personal adviser saved")
-    if ok:
-        return redirect(_tab(child.id))
-    if conflict:
-        db.session.refresh(child)
-        form.version.data = str(child.version)
-    return render_template("_components/form_page.html", form=form, conflict=conflict,
-                           heading="Allocate a personal adviser", caption=child.name,
-                           intro="The personal adviser owns the pathway plan reviews, contacts, visits after a "
-                                 "move and birthday data.", back_url=_tab(child.id))
+                           **child_context(child, today))
 
 
 def _record_view(kind: str) -> Callable[[int], Any]:
@@ -115,7 +90,7 @@ def _record_view(kind: str) -> Callable[[int], Any]:
 
 for _kind, _slug in SLUGS.items():
     bp.add_url_rule(f"/children/<int:child_id>/leaving-care/{_slug}/new", endpoint=f"record_{_kind}",
-                    view_func=requires(EDIT_LEAVING_CARE)(_record_view(_kind)), methods=["GET", "POST"])
+                    view_func=for_child("leaving_care", WRITE)(_record_view(_kind)), methods=["GET", "POST"])
 
 
 def _record(child_id: int, slug: str, record_id: int) -> tuple[Any, str, Any]:
@@ -130,7 +105,7 @@ def _record(child_id: int, slug: str, record_id: int) -> tuple[Any, str, Any]:
 
 
 @bp.route("/children/<int:child_id>/leaving-care/<slug>/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_LEAVING_CARE)
+@for_child("leaving_care", WRITE)
 def edit_record(child_id: int, slug: str, record_id: int) -> Any:
     child, kind, record = _record(child_id, slug, record_id)
     form = FORMS[kind]()
@@ -173,7 +148,7 @@ def _describe(form: Any, record: Any) -> list[tuple[str, str]]:
 
 
 @bp.route("/children/<int:child_id>/leaving-care/<slug>/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_LEAVING_CARE)
+@for_child("leaving_care", WRITE)
 def delete_record(child_id: int, slug: str, record_id: int) -> Any:
     child, kind, record = _record(child_id, slug, record_id)
     form = DeleteForm()
@@ -199,7 +174,7 @@ def delete_record(child_id: int, slug: str, record_id: int) -> Any:
 
 def _caseload_rows() -> tuple[list[queries.CaseloadRow], dict[str, str], list[tuple[str, str]]]:
     scopes = queries.caseload_scopes(current_user)
-    default = "mine" if current_user.role == "personal_adviser" else scopes[-1][0]
+    default = "mine" if current_user.can(ADVISE_CARE_LEAVERS) else scopes[-1][0]
     args = {k: request.args.get(k, "").strip() for k in ("scope", "q", "category", "urgency", "adviser")}
     if args["scope"] not in dict(scopes):
         args["scope"] = default

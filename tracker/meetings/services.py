@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.actions import services as actions
 from tracker.auth.models import Service, User
+from tracker.children import access
 from tracker.children.models import Child
 from tracker.children.services import check_version, check_version_or_absent
 from tracker.errors import ValidationError
@@ -109,6 +111,6 @@ def take_snapshot(session: Session, *, week_of: dt.date, today: dt.date, viewer:
     return written
 
 
-def _system_viewer() -> User:
-    """An in-memory administrator: the snapshot counts every child, restricted or not."""
-    return User(id=0, email="system", name="Weekly snapshot", role="admin", active=True, password_hash="")
+def _system_viewer() -> Any:
+    """The snapshot counts every child, restricted or not (tracker.children.access.SYSTEM)."""
+    return access.SYSTEM

@@ -12,7 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
 from tracker.auth.models import Service, Team, User
-from tracker.auth.roles import RUN_MEETINGS, VIEW_CHILDREN, VIEW_REPORTS
+from tracker.auth.roles import MANAGE_SERVICE, MANAGE_TEAM, RUN_MEETINGS, VIEW_REPORTS
+from tracker.children.guard import for_child
 from tracker.children.models import Child
 from tracker.children.pages import child_context, get_child_or_403
 from tracker.extensions import db
@@ -37,9 +38,9 @@ def _week() -> dt.date:
 
 def _services() -> list[Service]:
     stmt = select(Service).order_by(Service.name)
-    if current_user.role == "group_manager" and current_user.managed_service_id:
+    if current_user.can(MANAGE_SERVICE) and current_user.managed_service_id:
         stmt = stmt.where(Service.id == current_user.managed_service_id)
-    elif current_user.role == "team_manager" and current_user.team and current_user.team.service_id:
+    elif current_user.can(MANAGE_TEAM) and current_user.team and current_user.team.service_id:
         stmt = stmt.where(Service.id == current_user.team.service_id)
     return list(db.session.scalars(stmt))
 
@@ -258,7 +259,7 @@ def list_meetings() -> Any:
 
 
 @bp.route("/children/<int:child_id>/meetings")
-@requires(VIEW_CHILDREN)
+@for_child("meetings")
 def child_meetings(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     rows = list(db.session.execute(select(MeetingDecision, Meeting).join(Meeting)

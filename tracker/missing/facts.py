@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.auth.roles import EDIT_CASE
 from tracker.missing.models import MissingEpisode
 from tracker.tracking.registry import EventSpec, Fact, Page, Rows, declare
 
@@ -41,6 +40,6 @@ declare(
         record=Page("missing.record_episode"), button="Record a missing episode",
         correct=Page("missing.edit_episode", "record_id"),
         delete=Page("missing.delete_episode", "record_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
 )

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, url_for
 
 from tracker import clock
-from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.pages import (
     child_context,
     correct_fact,
@@ -21,7 +22,6 @@ from tracker.extensions import db
 from tracker.missing import queries, services
 from tracker.missing.forms import MissingEpisodeForm
 from tracker.missing.models import KIND_LABELS, MissingEpisode
-from tracker.web import requires
 
 bp = Blueprint("missing", __name__, url_prefix="/children/<int:child_id>/missing")
 
@@ -49,7 +49,7 @@ def describe_episode(record: MissingEpisode) -> list[tuple[str, str]]:
 
 
 @bp.route("")
-@requires(VIEW_CHILDREN)
+@for_child("care")
 def child_missing(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -59,7 +59,7 @@ def child_missing(child_id: int) -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def record_episode(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = MissingEpisodeForm()
@@ -69,7 +69,7 @@ def record_episode(child_id: int) -> Any:
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def edit_episode(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(MissingEpisode, child, record_id)
@@ -81,7 +81,7 @@ def edit_episode(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_episode(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(MissingEpisode, child, record_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.auth.roles import EDIT_CASE
 from tracker.permanence.models import (
     COURT_EVENTS,
     MILESTONES,
@@ -45,14 +44,14 @@ declare(
         record=Page("permanence.record_plan"), button="Record the permanence plan",
         correct=Page("permanence.edit_plan", "record_id"),
         delete=Page("permanence.delete_plan", "record_id"),
-        capability=EDIT_CASE,
+        area="permanence",
     ),
     Fact(
         PermanenceMilestone, on="on", label=lambda m: MILESTONES.get(m.kind, m.kind),
         record=Page("permanence.record_milestone"),
         correct=Page("permanence.edit_milestone", "record_id"),
         delete=Page("permanence.delete_milestone", "record_id"),
-        capability=EDIT_CASE,
+        area="permanence",
     ),
     Fact(
         CourtEvent, on="on", label=lambda c: COURT_EVENTS.get(c.kind, c.kind), detail=_court_detail,
@@ -62,6 +61,6 @@ declare(
         record=Page("permanence.record_court_event"), button="Record a court event",
         correct=Page("permanence.edit_court_event", "record_id"),
         delete=Page("permanence.delete_court_event", "record_id"),
-        capability=EDIT_CASE,
+        area="permanence",
     ),
 )

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, url_for
 
 from tracker import clock
-from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.pages import (
     child_context,
     correct_fact,
@@ -30,7 +31,6 @@ from tracker.permanence.models import (
     PermanencePlan,
 )
 from tracker.tracking.settings import get_rule_config
-from tracker.web import requires
 
 bp = Blueprint("permanence", __name__, url_prefix="/children/<int:child_id>/permanence")
 
@@ -44,7 +44,7 @@ def _due_dates(child_id: int) -> str:
 
 
 @bp.route("")
-@requires(VIEW_CHILDREN)
+@for_child("permanence")
 def child_permanence(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -67,7 +67,7 @@ def describe_plan(record: PermanencePlan) -> list[tuple[str, str]]:
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def record_plan(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = PlanForm()
@@ -78,7 +78,7 @@ def record_plan(child_id: int) -> Any:
 
 
 @bp.route("/plans/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def edit_plan(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(PermanencePlan, child, record_id)
@@ -90,7 +90,7 @@ def edit_plan(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/plans/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def delete_plan(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(PermanencePlan, child, record_id)
@@ -106,7 +106,7 @@ def describe_milestone(record: PermanenceMilestone) -> list[tuple[str, str]]:
 
 
 @bp.route("/milestones/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def record_milestone(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = MilestoneForm()
@@ -117,7 +117,7 @@ def record_milestone(child_id: int) -> Any:
 
 
 @bp.route("/milestones/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def edit_milestone(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(PermanenceMilestone, child, record_id)
@@ -129,7 +129,7 @@ def edit_milestone(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/milestones/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def delete_milestone(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(PermanenceMilestone, child, record_id)
@@ -158,7 +158,7 @@ def _court_args(form: CourtEventForm) -> dict[str, Any]:
 
 
 @bp.route("/court/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def record_court_event(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = CourtEventForm()
@@ -171,7 +171,7 @@ def record_court_event(child_id: int) -> Any:
 
 
 @bp.route("/court/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def edit_court_event(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(CourtEvent, child, record_id)
@@ -183,7 +183,7 @@ def edit_court_event(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/court/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("permanence", WRITE)
 def delete_court_event(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(CourtEvent, child, record_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker import codes
-from tracker.auth.roles import EDIT_CASE
 from tracker.children.models import Placement
 from tracker.tracking.registry import EventSpec, Fact, Page, Rows, code_label, declare
 
@@ -44,6 +43,6 @@ declare(
         record=Page("placements.new_placement"),
         correct=Page("placements.edit_placement", "placement_id"),
         delete=Page("placements.delete_placement", "placement_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
 )

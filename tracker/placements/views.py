@@ -5,13 +5,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from tracker import clock, codes
-from tracker.auth.roles import EDIT_CASE
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.models import Child, Placement
 from tracker.children.pages import get_child_or_403
 from tracker.extensions import db
 from tracker.placements import queries, services
 from tracker.placements.forms import NewPlacementForm, PlacementForm
-from tracker.web import requires, submit
+from tracker.web import submit
 from tracker.web.forms import DeleteForm
 
 bp = Blueprint("placements", __name__, url_prefix="/children/<int:child_id>/placements")
@@ -38,7 +39,7 @@ def _warn_if_no_placement(child: Child) -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def new_placement(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = NewPlacementForm()
@@ -52,7 +53,7 @@ def new_placement(child_id: int) -> Any:
 
 
 @bp.route("/<int:placement_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def edit_placement(child_id: int, placement_id: int) -> Any:
     placement = _placement(child_id, placement_id)
     child = placement.child
@@ -87,7 +88,7 @@ def describe(p: Placement) -> list[tuple[str, str]]:
 
 
 @bp.route("/<int:placement_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_placement(child_id: int, placement_id: int) -> Any:
     placement = _placement(child_id, placement_id)
     child = placement.child

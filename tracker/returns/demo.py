@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import ALLOCATE, HOLD_CASES, roles_with
 from tracker.children.models import Child, Placement
 from tracker.codes import (
     ADOPTION_PLACEMENTS,
@@ -76,7 +77,9 @@ def add_demo_records(session: Session, rng: random.Random, today: dt.date) -> No
     agencies = [f"SC{r.randint(100000, 999999)}" for _ in range(12)]
     this_year = collection_year(today)
     allocated = {cid: worker for cid, worker in session.execute(select(Child.id, Child.allocated_worker_id))}
-    workers = list(session.scalars(select(User.id).where(User.role == "social_worker").order_by(User.id)))
+    # Case workers who are not managers (the demo's social workers).
+    roles = set(roles_with(HOLD_CASES)) - set(roles_with(ALLOCATE))
+    workers = list(session.scalars(select(User.id).where(User.role.in_(roles)).order_by(User.id)))
     for f in sorted(facts.values(), key=lambda f: f.id):
         if not f.periods:
             continue

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from tracker.auth.models import User
-from tracker.auth.roles import SEE_ALL_RESTRICTED
+from tracker.auth.roles import READ_ALL_CHILDREN
 from tracker.children.models import Child, Placement
 from tracker.children.queries import visible_to
 from tracker.returns.dataquality import RULES, Finding, check_child
@@ -38,7 +38,7 @@ def list_findings(session: Session, user: User, year: int) -> dict[str, list[tup
     children = {c.id: c for c in session.scalars(select(Child).where(visible_to(user))
                                                  .order_by(Child.last_name, Child.first_name, Child.id))}
     by_rule: dict[str, list[tuple[Child, list[Finding]]]] = {r.code: [] for r in RULES}
-    facts = load_facts(session, None if user.can(SEE_ALL_RESTRICTED) else list(children))
+    facts = load_facts(session, None if user.can(READ_ALL_CHILDREN) else list(children))
     for child_id, child in children.items():
         if child_id not in facts:
             continue

@@ -13,13 +13,17 @@ from sqlalchemy import select
 from wtforms import MultipleFileField, SubmitField
 
 from tracker import audit, clock
-from tracker.auth.roles import EDIT_CASE, EXPORT_RETURN, VIEW_CHILDREN, VIEW_REPORTS
+from tracker.auth.roles import EXPORT_RETURN, VIEW_REPORTS
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.models import Placement
 from tracker.children.pages import (
+    child_tabs,
     correct_fact,
     delete_fact,
     get_child_or_403,
     get_record_or_404,
+    may,
     record_fact,
 )
 from tracker.codes import collection_year
@@ -182,7 +186,7 @@ def _one(model: Any, **key: Any) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903")
-@requires(VIEW_CHILDREN)
+@for_child("return")
 def child_return(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -190,7 +194,7 @@ def child_return(child_id: int) -> Any:
     data = queries.get_return(db.session, year, [child.id])
     placements = queries.list_placement_details(db.session, child.id)
     return render_template("returns/child.html", child=child, today=today, tab="return", year=year, label=label,
-                           data=data, placements=placements, can_edit=current_user.can(EDIT_CASE),
+                           data=data, placements=placements, can_edit=may(child, "return"), child_tabs=child_tabs(child),
                            detail=_one(ChildReturnDetail, child_id=child.id),
                            prev_perm=_one(PreviousPermanence, child_id=child.id),
                            oc2=_one(Oc2Record, child_id=child.id, year=year),
@@ -221,7 +225,7 @@ def _d(value: Any) -> str:
 
 
 @bp.route("/children/<int:child_id>/ssda903/details", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def edit_child_return(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = ChildReturnForm()
@@ -249,7 +253,7 @@ def edit_child_return(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/placements/<int:placement_id>", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def edit_placement_return(child_id: int, placement_id: int) -> Any:
     child = get_child_or_403(child_id)
     placement = db.session.get(Placement, placement_id)
@@ -274,7 +278,7 @@ def edit_placement_return(child_id: int, placement_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/oc2", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def edit_oc2(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     year = _year_arg()
@@ -302,7 +306,7 @@ def edit_oc2(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/adoption", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def edit_adoption(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = AdoptionForm()
@@ -351,7 +355,7 @@ def describe_dolo(o: DeprivationOfLiberty) -> list[tuple[str, str]]:
 
 
 @bp.route("/children/<int:child_id>/ssda903/social-workers/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def record_social_worker(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = SocialWorkerEpisodeForm()
@@ -364,7 +368,7 @@ def record_social_worker(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/social-workers/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def edit_social_worker(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(SocialWorkerEpisode, child, record_id)
@@ -376,7 +380,7 @@ def edit_social_worker(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/social-workers/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def delete_social_worker(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(SocialWorkerEpisode, child, record_id)
@@ -387,7 +391,7 @@ def delete_social_worker(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/deprivation-of-liberty/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def record_deprivation_of_liberty(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = DeprivationOfLibertyForm()
@@ -401,7 +405,7 @@ def record_deprivation_of_liberty(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/ssda903/deprivation-of-liberty/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def edit_deprivation_of_liberty(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(DeprivationOfLiberty, child, record_id)
@@ -414,7 +418,7 @@ def edit_deprivation_of_liberty(child_id: int, record_id: int) -> Any:
 
 @bp.route("/children/<int:child_id>/ssda903/deprivation-of-liberty/<int:record_id>/delete",
           methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("return", WRITE)
 def delete_deprivation_of_liberty(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(DeprivationOfLiberty, child, record_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tracker.auth.roles import EDIT_CASE
 from tracker.reviews.models import Review
 from tracker.tracking.registry import Fact, Page, declare
 
@@ -13,6 +12,6 @@ declare(
         record=Page("reviews.record_review"), button="Record a review",
         correct=Page("reviews.edit_review", "review_id"),
         delete=Page("reviews.delete_review", "review_id"),
-        capability=EDIT_CASE,
+        area="reviews",
     ),
 )

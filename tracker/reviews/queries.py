@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import CHAIR_REVIEWS, roles_with
 from tracker.children.models import Child
 from tracker.reviews.models import Review
 
@@ -18,4 +19,4 @@ def list_reviews(session: Session, child: Child) -> list[tuple[Review, str | Non
 
 
 def list_iros(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.role == "iro", User.active.is_(True)).order_by(User.name)))
+    return list(session.scalars(select(User).where(User.role.in_(roles_with(CHAIR_REVIEWS)), User.active.is_(True)).order_by(User.name)))

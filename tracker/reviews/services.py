@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.auth.roles import CHAIR_REVIEWS
 from tracker.children.models import Child
 from tracker.children.services import already_recorded, check_fact_date, check_version
 from tracker.errors import ValidationError
@@ -32,7 +33,7 @@ def _validate(session: Session, child: Child, held_on: dt.date | None, participa
             errors["held_on"] = f"A review on {held_on:%d/%m/%Y} is already recorded"
     if iro_id is not None:
         iro = session.get(User, iro_id)
-        if iro is None or not iro.active or iro.role != "iro":
+        if iro is None or not iro.active or not iro.can(CHAIR_REVIEWS):
             errors["iro_id"] = "Select an independent reviewing officer from the list"
     if errors:
         raise ValidationError(errors)

@@ -9,7 +9,8 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import clock
 from tracker.auth.models import User
-from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.pages import (
     child_context,
     correct_fact,
@@ -23,7 +24,6 @@ from tracker.extensions import db
 from tracker.reviews import queries, services
 from tracker.reviews.forms import ReviewForm
 from tracker.reviews.models import PARTICIPATION, Review
-from tracker.web import requires
 
 bp = Blueprint("reviews", __name__, url_prefix="/children/<int:child_id>/reviews")
 
@@ -48,7 +48,7 @@ def describe(review: Review) -> list[tuple[str, str]]:
 
 
 @bp.route("")
-@requires(VIEW_CHILDREN)
+@for_child("reviews")
 def child_reviews(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -59,7 +59,7 @@ def child_reviews(child_id: int) -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("reviews", WRITE)
 def record_review(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = _form()
@@ -71,7 +71,7 @@ def record_review(child_id: int) -> Any:
 
 
 @bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("reviews", WRITE)
 def edit_review(child_id: int, review_id: int) -> Any:
     child = get_child_or_403(child_id)
     review = get_record_or_404(Review, child, review_id)
@@ -84,7 +84,7 @@ def edit_review(child_id: int, review_id: int) -> Any:
 
 
 @bp.route("/<int:review_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("reviews", WRITE)
 def delete_review(child_id: int, review_id: int) -> Any:
     child = get_child_or_403(child_id)
     review = get_record_or_404(Review, child, review_id)

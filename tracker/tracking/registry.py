@@ -13,7 +13,7 @@ A domain package declares its facts in its own ``facts.py`` (found by
         record=Page("health.record_dental_check"), button="Record a dental check",
         correct=Page("health.edit_dental_check", "record_id"),
         delete=Page("health.delete_dental_check", "record_id"),
-        capability="edit_case",
+        area="health",                  # the part of the child's record (children.access)
     ))
 
 The core reads the declarations and imports no domain: ``tracking/facts.py`` turns the
@@ -21,7 +21,7 @@ rows into the engine's events, the child's chronology lists them and links each 
 its correction page, and the child's due-dates tab shows the record buttons a user may
 use. A new fact is one declaration plus its model, form, pages and (if it feeds the
 engine) its event type and rule in the rules table. Tests check that every declared page
-exists with the declared capability, and that every event type is read by a rule.
+exists and is guarded by the declared area, and that every event type is read by a rule.
 
 Two more questions the core asks the domains: which model is the child (the *subject*,
 declared by the children package) and where the school terms are (declared by
@@ -112,9 +112,10 @@ class Fact:
     delete: Page | None = None
     #: The "Record …" button on the child's due-dates tab (None: no button there).
     button: str | None = None
-    #: The capability the record, correct and delete pages need; the button and the
-    #: chronology's "Correct" link show only to users who have it.
-    capability: str = "edit_case"
+    #: The part of the child's record the fact belongs to (``tracker.children.access``
+    #: AREAS): its record, correct and delete pages are guarded by it, and the button and
+    #: the chronology's "Correct" link show only to users who may change that part.
+    area: str = "care"
 
     @property
     def key(self) -> str:

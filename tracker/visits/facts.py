@@ -3,7 +3,6 @@ tracker.tracking.registry)."""
 
 from __future__ import annotations
 
-from tracker.auth.roles import EDIT_CASE
 from tracker.tracking.registry import Fact, Page, declare
 from tracker.visits.models import CarePlan, PlacementPlan, Visit
 
@@ -20,7 +19,7 @@ declare(
         record=Page("visits.record_visit"), button="Record a visit",
         correct=Page("visits.edit_visit", "record_id"),
         delete=Page("visits.delete_visit", "record_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
     Fact(
         CarePlan, on="completed_on", label="Care plan completed",
@@ -28,7 +27,7 @@ declare(
         record=Page("visits.record_care_plan"), button="Record a care plan",
         correct=Page("visits.edit_care_plan", "record_id"),
         delete=Page("visits.delete_care_plan", "record_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
     Fact(
         PlacementPlan, on="completed_on", label="Placement plan completed",
@@ -36,6 +35,6 @@ declare(
         record=Page("visits.record_placement_plan"), button="Record a placement plan",
         correct=Page("visits.edit_placement_plan", "record_id"),
         delete=Page("visits.delete_placement_plan", "record_id"),
-        capability=EDIT_CASE,
+        area="care",
     ),
 )

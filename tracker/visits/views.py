@@ -11,7 +11,9 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import clock, codes
 from tracker.auth.models import User
-from tracker.auth.roles import EDIT_CASE, VIEW_CHILDREN
+from tracker.auth.roles import VIEW_CHILDREN
+from tracker.children.access import WRITE
+from tracker.children.guard import for_child
 from tracker.children.models import Child
 from tracker.children.pages import (
     child_context,
@@ -44,7 +46,7 @@ def _placement_label(child: Child, on: Any) -> str:
 
 
 @bp.route("/children/<int:child_id>/visits")
-@requires(VIEW_CHILDREN)
+@for_child("care")
 def child_visits(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     today = clock.today()
@@ -87,7 +89,7 @@ def describe_visit(record: Visit) -> list[tuple[str, str]]:
 
 
 @bp.route("/children/<int:child_id>/visits/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def record_visit(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = _visit_form(child)
@@ -98,7 +100,7 @@ def record_visit(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/visits/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def edit_visit(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(Visit, child, record_id)
@@ -111,7 +113,7 @@ def edit_visit(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/visits/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_visit(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(Visit, child, record_id)
@@ -127,7 +129,7 @@ def describe_care_plan(record: CarePlan) -> list[tuple[str, str]]:
 
 
 @bp.route("/children/<int:child_id>/care-plans/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def record_care_plan(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = CarePlanForm()
@@ -137,7 +139,7 @@ def record_care_plan(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/care-plans/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def edit_care_plan(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(CarePlan, child, record_id)
@@ -149,7 +151,7 @@ def edit_care_plan(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/care-plans/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_care_plan(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(CarePlan, child, record_id)
@@ -170,7 +172,7 @@ def _describe_placement_plan(child: Child) -> Any:
 
 
 @bp.route("/children/<int:child_id>/placement-plans/new", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def record_placement_plan(child_id: int) -> Any:
     child = get_child_or_403(child_id)
     form = PlacementPlanForm()
@@ -180,7 +182,7 @@ def record_placement_plan(child_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/placement-plans/<int:record_id>/edit", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def edit_placement_plan(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(PlacementPlan, child, record_id)
@@ -192,7 +194,7 @@ def edit_placement_plan(child_id: int, record_id: int) -> Any:
 
 
 @bp.route("/children/<int:child_id>/placement-plans/<int:record_id>/delete", methods=["GET", "POST"])
-@requires(EDIT_CASE)
+@for_child("care", WRITE)
 def delete_placement_plan(child_id: int, record_id: int) -> Any:
     child = get_child_or_403(child_id)
     record = get_record_or_404(PlacementPlan, child, record_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -185,7 +186,23 @@ def form_errors_to_fields(form: Any, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
+def content_security_policy(nonce: str) -> str:
+    """Scripts and styles from this site only, plus the GOV.UK template's one inline
+    script that carries the request's nonce; no frames, plugins or foreign forms."""
+    return ("default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _client_address_and_nonce() -> None:
+        # Every audit event of the request carries the client's address (the proxy's
+        # X-Forwarded-For when TRUSTED_PROXIES says so, see tracker.__init__).
+        audit.set_address(db.session, request.remote_addr)
+        g.csp_nonce = secrets.token_urlsafe(16)
+
     @app.before_request
     def _write_intent() -> None:
         g._write_intent_token = SQLITE_WRITE_INTENT.set(request.method not in ("GET", "HEAD", "OPTIONS"))
@@ -220,6 +237,9 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static":
             resp.headers.setdefault("Cache-Control", "no-store")
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Content-Security-Policy", content_security_policy(g.get("csp_nonce") or "none"))
+        if request.is_secure:
+            resp.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
@@ -265,7 +285,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _inject() -> dict[str, Any]:
         return {"nav_items": _nav_items(), "service_name": app.config["SERVICE_NAME"],
-                "authority_name": app.config["AUTHORITY_NAME"]}
+                "authority_name": app.config["AUTHORITY_NAME"], "cspNonce": g.get("csp_nonce")}
 
 
 class TrackerFlask(Flask):

@@ -6,6 +6,7 @@ NAV: list[tuple[str, str, str]] = [
     ("Caseload", "children.caseload", "view_children"),
     ("Care leavers", "leaving_care.caseload", "edit_leaving_care"),
     ("Care leavers summary", "leaving_care.summary", "view_reports"),
+    ("Unallocated", "allocation.unallocated", "allocate"),
     ("Notifications", "alerts.notifications", "signed_in"),
     ("Tracking meeting", "meetings.pack", "run_meetings"),
     ("Dashboard", "reports.dashboard", "view_reports"),
